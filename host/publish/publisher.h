@@ -1,0 +1,52 @@
+#pragma once
+// The publish/unpublish pipeline as the CSI layer (and later rotation) sees it. csi/ checks the
+// shape of a request and converts it into a PublishRequest; everything stateful (resolving the
+// SecretProviderClass, choosing the provider, mounting, writing, recording) happens behind this
+// interface. Neither csi/ nor rotation/ knows the other.
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sscsi::publish {
+
+struct PublishRequest {
+  std::string volume_id;
+  std::string target_path;  // absolute; checked by csi/
+  bool readonly = true;
+  std::map<std::string, std::string> volume_context;  // contains tokens: never log values
+  std::map<std::string, std::string> secrets;         // nodePublishSecretRef: never log values
+  std::vector<std::string> mount_flags;               // informational
+};
+
+// Outcome with a CSI-level meaning; csi/ maps it onto gRPC status codes one to one.
+struct Status {
+  enum class Code {
+    Ok,
+    InvalidArgument,     // the request or the SecretProviderClass is wrong
+    NotFound,            // SecretProviderClass or provider not found
+    FailedPrecondition,  // e.g. the target is something we must not touch
+    PermissionDenied,    // the provider's identity was refused
+    ResourceExhausted,   // throttled, or a size limit
+    Unavailable,         // the backend could not be reached; retry
+    DeadlineExceeded,
+    Aborted,             // another operation on the same target is in progress
+    Internal,
+  };
+  Code code = Code::Ok;
+  std::string message;  // actionable, never contains a secret
+  bool ok() const { return code == Code::Ok; }
+};
+
+class Publisher {
+ public:
+  virtual ~Publisher() = default;
+  // Mounts (or, when already mounted, refreshes or skips) the volume at request.target_path.
+  virtual Status publish(const PublishRequest& request,
+                         std::chrono::system_clock::time_point deadline) = 0;
+  // Removes our files, unmounts and removes the directory; a missing target is Ok.
+  virtual Status unpublish(const std::string& volume_id, const std::string& target_path) = 0;
+};
+
+}  // namespace sscsi::publish
