@@ -1,7 +1,7 @@
 #include "mount/path_rules.h"
 
-#include <cstdint>
 #include <fmt/format.h>
+#include <cstdint>
 
 namespace sscsi::mount {
 
@@ -25,8 +25,8 @@ std::optional<std::string> path_problem(std::string_view path) {
     if (element == ".") return "path is not clean: it contains a '.' element";
     if (element == "..") return "path contains a '..' element";
     if (element.size() > kMaxPathElementBytes) {
-      return fmt::format("path element is {} bytes long, more than the limit of {}",
-                         element.size(), kMaxPathElementBytes);
+      return fmt::format("path element is {} bytes long, more than the limit of {}", element.size(),
+                         kMaxPathElementBytes);
     }
     if (first && element.starts_with("..")) {
       return "path's first element starts with '..', which is reserved for the volume's own "

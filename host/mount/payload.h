@@ -4,8 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>  // explicit_bzero
+#include <memory>
 #include <string>
-#include <strings.h>
 #include <vector>
 
 namespace sscsi::mount {
@@ -22,7 +23,9 @@ struct WipingAllocator {
     std::allocator<T>{}.deallocate(p, n);
   }
   template <typename U>
-  bool operator==(const WipingAllocator<U>&) const noexcept { return true; }
+  bool operator==(const WipingAllocator<U>&) const noexcept {
+    return true;
+  }
 };
 
 using SecretBytes = std::vector<std::uint8_t, WipingAllocator<std::uint8_t>>;
@@ -31,6 +34,13 @@ struct PayloadFile {
   std::string path;    // relative, valid per path_rules.h
   std::uint32_t mode;  // 0..0777
   SecretBytes data;
+};
+
+// A file as it is stored in a volume (read back for change detection and Secret sync).
+struct StoredFile {
+  std::uint32_t mode = 0;  // permission bits
+  SecretBytes data;
+  bool operator==(const StoredFile&) const = default;
 };
 
 }  // namespace sscsi::mount
