@@ -3,6 +3,7 @@
 // Every file is checked before dlopen (ownership, permissions, symlinks), then the handshake, the
 // table and init; every refusal is reported with the file and the reason.
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -20,6 +21,9 @@ struct LoaderOptions {
   std::filesystem::path plugin_dir;
   // provider name -> JSON file with that plugin's configuration (--plugin-config NAME=FILE).
   std::map<std::string, std::filesystem::path> plugin_configs;
+  // At shutdown, how long a provider waits for its running calls before it is left loaded
+  // without being destroyed.
+  std::chrono::milliseconds shutdown_grace{2000};
 };
 
 struct Refusal {

@@ -71,6 +71,10 @@ class Provider {
   virtual std::string health() const = 0;
   // Calls the plugin; thread-safe; returns by the deadline (plus a small grace) at the latest.
   virtual MountAnswer mount(const MountCall& call) = 0;
+  // The host is about to shut down: running calls should stop (call_cancelled turns true) and
+  // new ones are refused. The registry calls it on every provider before destroying any, so
+  // their grace periods run concurrently. Default: nothing to do.
+  virtual void begin_shutdown() {}
 };
 
 }  // namespace sscsi::plugins

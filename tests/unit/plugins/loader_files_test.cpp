@@ -1,0 +1,245 @@
+// File-level checks of the loader: the plugin directory, ownership, permissions, symlinks, file
+// types, and that a refused or unloaded library leaves nothing behind.
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "test_support.h"
+
+namespace sscsi::plugins::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class PluginLoaderFiles : public LoaderTest {};
+
+std::string load_error(const LoaderOptions& options) {
+  metrics::Registry metrics;
+  Registry registry;
+  try {
+    load_plugins(options, metrics, registry);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "no exception";
+}
+
+TEST_F(PluginLoaderFiles, MissingDirectoryThrows) {
+  const fs::path missing = dir_.path() / "missing";
+  EXPECT_EQ(load_error({missing, {}}),
+            fmt::format("plugin directory {} does not exist", missing.string()));
+}
+
+TEST_F(PluginLoaderFiles, DirectoryThatIsAFileThrows) {
+  const fs::path file = dir_.write_file("plain", "x");
+  EXPECT_EQ(
+      load_error({file, {}}),
+      fmt::format("plugin directory {} is not a directory (it is a regular file)", file.string()));
+}
+
+TEST_F(PluginLoaderFiles, DirectorySymlinkThrows) {
+  const fs::path link = dir_.path() / "link";
+  fs::create_directory_symlink(dir_.path(), link);
+  EXPECT_EQ(load_error({link, {}}),
+            fmt::format("plugin directory {} is a symlink; give the real directory so that what "
+                        "is checked is what is used",
+                        link.string()));
+}
+
+TEST_F(PluginLoaderFiles, WorldWritableDirectoryThrows) {
+  fs::permissions(dir_.path(), fs::perms(0757));
+  EXPECT_EQ(load_error({dir_.path(), {}}),
+            fmt::format("plugin directory {} is world-writable (mode 0757); remove that "
+                        "permission (chmod o-w)",
+                        dir_.path().string()));
+}
+
+TEST_F(PluginLoaderFiles, GroupWritableDirectoryThrows) {
+  fs::permissions(dir_.path(), fs::perms(0775));
+  EXPECT_EQ(load_error({dir_.path(), {}}),
+            fmt::format("plugin directory {} is group-writable (mode 0775); remove that "
+                        "permission (chmod g-w)",
+                        dir_.path().string()));
+}
+
+TEST_F(PluginLoaderFiles, DirectoryOwnedByAnotherUserThrows) {
+  ASSERT_EQ(::chown(dir_.path().c_str(), 65534, 65534), 0);
+  EXPECT_EQ(load_error({dir_.path(), {}}),
+            fmt::format("plugin directory {} is owned by uid 65534; it must be owned by root "
+                        "(uid 0)",
+                        dir_.path().string()));
+}
+
+TEST_F(PluginLoaderFiles, EmptyDirectoryLoadsNothing) {
+  const LoadReport report = load();
+  EXPECT_TRUE(report.loaded.empty());
+  EXPECT_TRUE(report.refused.empty());
+  EXPECT_TRUE(logs_.lines().empty());
+}
+
+TEST_F(PluginLoaderFiles, LoadsAGoodPluginWithOneInfoLine) {
+  const fs::path file = dir_.add_plugin("good");
+  const LoadReport report = load();
+  EXPECT_EQ(report.loaded, std::vector<std::string>{"good"});
+  EXPECT_TRUE(report.refused.empty());
+  EXPECT_EQ(logs_.count(fmt::format("sscsi|info|loaded provider good version 1.2.3 from {}",
+                                    file.string())),
+            1u);
+  EXPECT_EQ(provider("good").path(), file.string());
+  EXPECT_EQ(provider("good").version(), "1.2.3");
+}
+
+TEST_F(PluginLoaderFiles, OnlyFilesEndingInSoAreConsidered) {
+  dir_.add_plugin("good", "libgood.so.1");
+  dir_.add_plugin("good", "libgood.so.disabled");
+  dir_.write_file("README", "not a plugin");
+  const LoadReport report = load();
+  EXPECT_TRUE(report.loaded.empty());
+  EXPECT_TRUE(report.refused.empty());
+}
+
+TEST_F(PluginLoaderFiles, LoadsInSortedFileNameOrder) {
+  dir_.add_plugin("good", "b.so");
+  dir_.add_plugin("metrics", "a.so");
+  dir_.add_plugin("cancel_aware", "c.so");
+  const LoadReport report = load();
+  EXPECT_EQ(report.loaded, (std::vector<std::string>{"metrics", "good", "cancel_aware"}));
+}
+
+TEST_F(PluginLoaderFiles, WorldWritableFileIsRefused) {
+  const fs::path file = dir_.add_plugin("good");
+  fs::permissions(file, fs::perms(0757));
+  expect_only_refusal(load(), file,
+                      "is world-writable (mode 0757); remove that permission (chmod o-w)");
+}
+
+TEST_F(PluginLoaderFiles, GroupWritableFileIsRefused) {
+  const fs::path file = dir_.add_plugin("good");
+  fs::permissions(file, fs::perms(0775));
+  expect_only_refusal(load(), file,
+                      "is group-writable (mode 0775); remove that permission (chmod g-w)");
+}
+
+TEST_F(PluginLoaderFiles, FileOwnedByAnotherUserIsRefused) {
+  const fs::path file = dir_.add_plugin("good");
+  ASSERT_EQ(::chown(file.c_str(), 65534, 65534), 0);
+  expect_only_refusal(load(), file, "is owned by uid 65534; it must be owned by root (uid 0)");
+}
+
+TEST_F(PluginLoaderFiles, SymlinkToAFileOutsideTheDirectoryIsRefused) {
+  TempDir elsewhere;
+  const fs::path target = elsewhere.add_plugin("good");
+  const fs::path link = dir_.path() / "libgood.so";
+  fs::create_symlink(target, link);
+  expect_only_refusal(
+      load(), link,
+      fmt::format("is a symlink to {}, outside the plugin directory {}; plugins must resolve to "
+                  "files inside it",
+                  fs::canonical(target).string(), fs::canonical(dir_.path()).string()));
+}
+
+TEST_F(PluginLoaderFiles, RelativeSymlinkLeavingTheDirectoryIsRefused) {
+  TempDir elsewhere;
+  const fs::path target = elsewhere.add_plugin("good");
+  const fs::path link = dir_.path() / "libgood.so";
+  fs::create_symlink(fs::path("..") / elsewhere.path().filename() / "libgood.so", link);
+  expect_only_refusal(
+      load(), link,
+      fmt::format("is a symlink to {}, outside the plugin directory {}; plugins must resolve to "
+                  "files inside it",
+                  fs::canonical(target).string(), fs::canonical(dir_.path()).string()));
+}
+
+TEST_F(PluginLoaderFiles, SymlinkToAFileInsideTheDirectoryIsAccepted) {
+  dir_.add_plugin("good", "libgood.so.1");
+  const fs::path link = dir_.path() / "libgood.so";
+  fs::create_symlink("libgood.so.1", link);
+  const LoadReport report = load();
+  EXPECT_EQ(report.loaded, std::vector<std::string>{"good"});
+  EXPECT_TRUE(report.refused.empty());
+  EXPECT_EQ(provider("good").path(), link.string());
+}
+
+TEST_F(PluginLoaderFiles, SymlinkInsideTheDirectoryStillNeedsASafeTarget) {
+  const fs::path target = dir_.add_plugin("good", "libgood.so.1");
+  fs::permissions(target, fs::perms(0777));
+  const fs::path link = dir_.path() / "libgood.so";
+  fs::create_symlink("libgood.so.1", link);
+  expect_only_refusal(load(), link,
+                      "is world-writable (mode 0777); remove that permission (chmod o-w)");
+}
+
+TEST_F(PluginLoaderFiles, DanglingSymlinkIsRefused) {
+  const fs::path link = dir_.path() / "libgone.so";
+  fs::create_symlink("libnothing.so.1", link);
+  expect_only_refusal(load(), link,
+                      "is a symlink that cannot be resolved: No such file or directory");
+}
+
+TEST_F(PluginLoaderFiles, DirectoryNamedSoIsRefused) {
+  const fs::path sub = dir_.path() / "x.so";
+  fs::create_directory(sub);
+  expect_only_refusal(load(), sub, "is not a regular file (it is a directory)");
+}
+
+TEST_F(PluginLoaderFiles, FifoNamedSoIsRefusedWithoutBlocking) {
+  const fs::path fifo = dir_.path() / "x.so";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  expect_only_refusal(load(), fifo, "is not a regular file (it is a FIFO)");
+}
+
+TEST_F(PluginLoaderFiles, NonElfFileIsRefusedWithTheLinkersMessage) {
+  const fs::path file = dir_.write_file(
+      "x.so",
+      "This is a text file that only pretends to be a shared object by its name.\n"
+      "It is long enough that the dynamic linker reads a whole ELF header from it.\n",
+      0755);
+  expect_only_refusal(load(), file,
+                      fmt::format("dlopen failed: {}: invalid ELF header", file.string()));
+}
+
+TEST_F(PluginLoaderFiles, TheSameFileUnderTwoNamesIsLoadedOnce) {
+  const fs::path first = dir_.add_plugin("good", "alias.so");
+  const fs::path second = dir_.path() / "libgood.so";
+  fs::create_hard_link(first, second);
+  const LoadReport report = load();
+  EXPECT_EQ(report.loaded, std::vector<std::string>{"good"});
+  ASSERT_EQ(report.refused.size(), 1u);
+  EXPECT_EQ(report.refused[0].file, second);
+  EXPECT_EQ(report.refused[0].reason,
+            fmt::format("is the same file as {}, which is already loaded", first.string()));
+  // The refusal must not have unloaded the first one.
+  EXPECT_TRUE(provider("good").mount(make_call()).ok);
+}
+
+TEST_F(PluginLoaderFiles, RefusedLibrariesAreUnloadedAndTheirDescriptorsClosed) {
+  for (const char* variant : {"missing_entry", "wrong_major", "newer_minor", "entry_returns_null",
+                              "struct_too_small", "missing_mount", "version_empty", "init_fails",
+                              "name_invalid", "name_too_long", "unresolved_symbol"}) {
+    dir_.add_plugin(variant);
+  }
+  const std::size_t fds_before = open_fd_count();
+  const LoadReport report = load();
+  EXPECT_TRUE(report.loaded.empty());
+  EXPECT_EQ(report.refused.size(), 11u);
+  EXPECT_EQ(mapped_under(dir_.path()), 0u);
+  EXPECT_EQ(open_fd_count(), fds_before);
+}
+
+TEST_F(PluginLoaderFiles, ShutdownUnloadsLoadedLibraries) {
+  dir_.add_plugin("good");
+  dir_.add_plugin("metrics");
+  const std::size_t fds_before = open_fd_count();
+  load();
+  EXPECT_GT(mapped_under(dir_.path()), 0u);
+  shut_down();
+  EXPECT_EQ(mapped_under(dir_.path()), 0u);
+  EXPECT_EQ(open_fd_count(), fds_before);
+}
+
+}  // namespace
+}  // namespace sscsi::plugins::testing

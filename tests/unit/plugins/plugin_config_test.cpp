@@ -1,0 +1,59 @@
+// Reading --plugin-config files (the loader-level cases are in loader_handshake_test.cpp).
+
+#include "plugins/plugin_config.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "test_support.h"
+
+namespace sscsi::plugins {
+namespace {
+
+class PluginConfig : public ::testing::Test {
+ protected:
+  testing::TempDir dir_;
+};
+
+TEST_F(PluginConfig, ObjectIsReturnedAsCompactJson) {
+  const auto file = dir_.write_file("c.json", "{\n  \"tenant\": \"t\",\n  \"retries\": 3\n}\n");
+  auto config = read_plugin_config(file);
+  ASSERT_TRUE(config.ok()) << config.reason();
+  EXPECT_EQ(config.value(), R"({"retries":3,"tenant":"t"})");
+}
+
+TEST_F(PluginConfig, ExactlyOneMebibyteIsAccepted) {
+  const std::string prefix = R"({"k":")";
+  const std::string suffix = R"("})";
+  const std::string text =
+      prefix + std::string(kMaxPluginConfigBytes - prefix.size() - suffix.size(), 'x') + suffix;
+  ASSERT_EQ(text.size(), kMaxPluginConfigBytes);
+  EXPECT_TRUE(read_plugin_config(dir_.write_file("c.json", text)).ok());
+}
+
+TEST_F(PluginConfig, EmptyFile) {
+  const auto file = dir_.write_file("c.json", "");
+  EXPECT_EQ(read_plugin_config(file).reason(),
+            fmt::format("config file {} is not valid JSON: parse error at line 1, column 1: "
+                        "syntax error while parsing value - unexpected end of input; expected "
+                        "'[', '{{', or a literal",
+                        file.string()));
+}
+
+TEST_F(PluginConfig, ScalarsAreNotObjects) {
+  for (const auto& [text, phrase] : {std::pair{"\"s\"", "a string"}, std::pair{"1", "a number"},
+                                     std::pair{"true", "a boolean"}, std::pair{"null", "null"}}) {
+    const auto file = dir_.write_file("c.json", text);
+    EXPECT_EQ(read_plugin_config(file).reason(),
+              fmt::format("config file {} must hold a JSON object, not {}", file.string(), phrase));
+  }
+}
+
+TEST_F(PluginConfig, DirectoryIsNotAConfigFile) {
+  EXPECT_EQ(read_plugin_config(dir_.path()).reason(),
+            fmt::format("config file {} is not a regular file", dir_.path().string()));
+}
+
+}  // namespace
+}  // namespace sscsi::plugins
