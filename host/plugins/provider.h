@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "mount/mount_record.h"
 #include "mount/payload.h"
 
 namespace sscsi::plugins {
@@ -30,11 +31,8 @@ const char* error_code_name(ErrorCode code);
 // Who may reuse an answer (sscsi_share_scope).
 enum class ShareScope { Never, NamespaceServiceAccount, SameSecrets, Node };
 
-struct ObjectVersion {
-  std::string id;
-  std::string version;
-  bool operator==(const ObjectVersion&) const = default;
-};
+// One object a volume holds (id, version): the same type the mount state store records.
+using ObjectVersion = mount::ObjectVersion;
 
 struct MountCall {
   std::string attributes_json;  // contains tokens: never log

@@ -1,0 +1,336 @@
+#include "publish/pipeline.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <system_error>
+
+#include "mount/atomic_writer.h"
+#include "mount/error.h"
+#include "mount/platform.h"
+#include "mount/volume_contents.h"
+#include "publish/attributes.h"
+
+namespace sscsi::publish {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::system_clock;
+using Code = Status::Code;
+
+constexpr const char* kSpcKey = "secretProviderClass";
+constexpr const char* kPodNameKey = "csi.storage.k8s.io/pod.name";
+constexpr const char* kPodNamespaceKey = "csi.storage.k8s.io/pod.namespace";
+constexpr const char* kPodUidKey = "csi.storage.k8s.io/pod.uid";
+constexpr const char* kServiceAccountKey = "csi.storage.k8s.io/serviceAccount.name";
+
+// Time kept back from the provider so that a failed first mount can still be undone and
+// answered before the caller's deadline.
+constexpr auto kCleanupReserve = std::chrono::milliseconds(250);
+
+std::string context_value(const PublishRequest& request, const char* key) {
+  auto it = request.volume_context.find(key);
+  return it == request.volume_context.end() ? std::string() : it->second;
+}
+
+Code code_for(plugins::ErrorCode code) {
+  switch (code) {
+    case plugins::ErrorCode::InvalidParameters: return Code::InvalidArgument;
+    case plugins::ErrorCode::NotFound: return Code::NotFound;
+    case plugins::ErrorCode::Unauthorized: return Code::PermissionDenied;
+    case plugins::ErrorCode::Throttled: return Code::ResourceExhausted;
+    case plugins::ErrorCode::Unavailable: return Code::Unavailable;
+    case plugins::ErrorCode::DeadlineExceeded: return Code::DeadlineExceeded;
+    case plugins::ErrorCode::Internal:
+    case plugins::ErrorCode::InvalidAnswer: return Code::Internal;
+  }
+  return Code::Internal;
+}
+
+Clock::time_point provider_deadline(Clock::time_point deadline) {
+  const auto now = Clock::now();
+  return deadline - now > 4 * kCleanupReserve ? deadline - kCleanupReserve : deadline;
+}
+
+// A write failure: a full volume or a limit is the content's size, anything else is ours.
+Status write_failure(const std::string& target, const mount::Error& e) {
+  const bool too_big = e.sys_errno() == ENOSPC || e.sys_errno() == 0;
+  return {too_big ? Code::ResourceExhausted : Code::Internal,
+          fmt::format("writing the files into {} failed: {}", target, e.what())};
+}
+
+}  // namespace
+
+struct Pipeline::Resolved {
+  std::string error_type;  // metric label when resolving failed
+  kube::SecretProviderClass spc;
+  plugins::Provider* provider = nullptr;
+  plugins::MountCall call;
+};
+
+Pipeline::Pipeline(PipelineOptions options, kube::SpcSource& classes,
+                   plugins::Registry& providers, mount::StateStore& state,
+                   PublishMetrics& metrics)
+    : options_(std::move(options)),
+      classes_(classes),
+      providers_(providers),
+      state_(state),
+      metrics_(metrics) {}
+
+Status Pipeline::resolve(const PublishRequest& request, Resolved& out) {
+  const std::string ns = context_value(request, kPodNamespaceKey);
+  const std::string name = context_value(request, kSpcKey);
+  kube::SpcLookup lookup = classes_.get(ns, name);
+  if (auto* error = std::get_if<kube::SpcLookupError>(&lookup)) {
+    const Code code = error->kind == kube::SpcLookupError::Kind::NotFound   ? Code::NotFound
+                      : error->kind == kube::SpcLookupError::Kind::Invalid ? Code::InvalidArgument
+                                                                            : Code::Unavailable;
+    out.error_type = "SecretProviderClassNotFound";
+    return {code, error->message};
+  }
+  out.spc = std::move(std::get<kube::SecretProviderClass>(lookup));
+  out.error_type = "FailedToMount";
+  if (out.spc.provider.empty()) {
+    return {Code::InvalidArgument,
+            fmt::format("SecretProviderClass {}/{} has no spec.provider", ns, name)};
+  }
+  if (out.spc.parameters.empty()) {
+    return {Code::InvalidArgument,
+            fmt::format("SecretProviderClass {}/{} has no spec.parameters", ns, name)};
+  }
+  out.provider = providers_.find(out.spc.provider);
+  if (out.provider == nullptr) {
+    std::string loaded;
+    for (const plugins::Provider* p : providers_.all()) {
+      loaded += (loaded.empty() ? "" : ", ") + p->name();
+    }
+    return {Code::NotFound,
+            fmt::format("provider '{}' named by SecretProviderClass {}/{} is not loaded "
+                        "(loaded: {})",
+                        out.spc.provider, ns, name, loaded.empty() ? "none" : loaded)};
+  }
+  try {
+    out.call.attributes_json =
+        attributes_json(out.spc.parameters, request.volume_context, request.secrets);
+    out.call.secrets_json = secrets_json(request.secrets);
+  } catch (const std::invalid_argument& e) {
+    return {Code::InvalidArgument, e.what()};
+  }
+  out.call.target_path = request.target_path;
+  out.call.default_file_mode = 0644;
+  return {};
+}
+
+Status Pipeline::publish(const PublishRequest& request, Clock::time_point deadline) {
+  auto guard = locks_.lock(request.target_path);
+  std::optional<mount::MountRecord> record;
+  bool mounted = false;
+  try {
+    record = state_.load(request.target_path);
+    mounted = mount::platform::is_mount_point(request.target_path);
+  } catch (const mount::Error& e) {
+    metrics_.publish_error("", "FailedToEnsureMountPoint");
+    return {Code::Internal, e.what()};
+  }
+
+  if (mounted && !record) {
+    metrics_.publish_error("", "FailedToEnsureMountPoint");
+    return {Code::FailedPrecondition,
+            fmt::format("{} is already a mount point that sscsi did not make; refusing to "
+                        "mount over it",
+                        request.target_path)};
+  }
+  // A record without object versions is a first mount that never finished (the host died
+  // during it): start that mount again from scratch.
+  const bool complete = record && !record->objects.empty();
+  if (mounted && complete) {
+    if (!options_.rotation_enabled ||
+        Clock::now() < record->last_refresh + options_.rotation_poll_interval) {
+      metrics_.publish_ok(record->provider);
+      return {};  // already published; nothing to do before the next refresh is due
+    }
+    return refresh(request, std::move(*record), deadline);
+  }
+  if (mounted) {
+    try {
+      mount::clear_volume(request.target_path);
+      mount::platform::unmount(request.target_path);
+    } catch (const mount::Error& e) {
+      metrics_.publish_error(record->provider, "FailedToMount");
+      return {Code::Internal, fmt::format("cleaning up an unfinished mount: {}", e.what())};
+    }
+  }
+  return first_mount(request, deadline);
+}
+
+Status Pipeline::first_mount(const PublishRequest& request, Clock::time_point deadline) {
+  Resolved resolved;
+  if (Status status = resolve(request, resolved); !status.ok()) {
+    metrics_.publish_error(resolved.spc.provider, resolved.error_type);
+    return status;
+  }
+  const std::string& provider_name = resolved.provider->name();
+  const fs::path target = request.target_path;
+
+  mount::MountRecord record;
+  record.target_path = request.target_path;
+  record.volume_id = request.volume_id;
+  record.pod_namespace = context_value(request, kPodNamespaceKey);
+  record.pod_name = context_value(request, kPodNameKey);
+  record.pod_uid = context_value(request, kPodUidKey);
+  record.service_account = context_value(request, kServiceAccountKey);
+  record.secret_provider_class = resolved.spc.name;
+  record.provider = provider_name;
+  record.first_mount = record.last_refresh = Clock::now();
+
+  // Undo everything this call did, so a failed first mount leaves the target as it found it.
+  bool created_dir = false;
+  bool tmpfs_mounted = false;
+  bool recorded = false;
+  auto undo = [&] {
+    try {
+      if (tmpfs_mounted) mount::platform::unmount(target);
+      if (created_dir) fs::remove(target);
+      if (recorded) state_.remove(request.target_path);
+    } catch (const std::exception& e) {
+      spdlog::error("undoing the failed mount of {} failed: {}", request.target_path, e.what());
+    }
+  };
+
+  try {
+    std::error_code ec;
+    if (!fs::exists(target, ec)) {
+      mount::platform::make_dir(target, 0750);  // the kubelet no longer creates it (>= 1.20)
+      created_dir = true;
+    }
+    state_.save(record);  // pending: no object versions yet (see publish())
+    recorded = true;
+    mount::platform::mount_tmpfs(target, options_.tmpfs_size_bytes);
+    tmpfs_mounted = true;
+  } catch (const std::exception& e) {
+    undo();
+    metrics_.publish_error(provider_name, "FailedToMount");
+    return {Code::Internal, fmt::format("preparing {}: {}", request.target_path, e.what())};
+  }
+
+  resolved.call.deadline = provider_deadline(deadline);
+  plugins::MountAnswer answer = resolved.provider->mount(resolved.call);
+  if (!answer.ok) {
+    undo();
+    metrics_.publish_error(provider_name, plugins::error_code_name(answer.error.code));
+    return {code_for(answer.error.code),
+            fmt::format("provider {}: {}", provider_name, answer.error.message)};
+  }
+  try {
+    mount::write_payload(target, answer.files, options_.write_limits);
+    record.objects = answer.versions;
+    state_.save(record);
+  } catch (const mount::Error& e) {
+    undo();
+    metrics_.publish_error(provider_name, "FileWriteError");
+    return write_failure(request.target_path, e);
+  }
+  metrics_.publish_ok(provider_name);
+  spdlog::info("mounted {} file(s) from provider {} for pod {}/{} at {}", answer.files.size(),
+               provider_name, record.pod_namespace, record.pod_name, request.target_path);
+  return {};
+}
+
+Status Pipeline::refresh(const PublishRequest& request, mount::MountRecord record,
+                         Clock::time_point deadline) {
+  const auto started = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  // A refresh never fails the kubelet's republish: the kubelet would tear the volume down
+  // (kubernetes#121271). The old content stays; the error is logged and counted.
+  auto keep_old = [&](const std::string& error_type, const std::string& message) {
+    metrics_.rotation_error(record.provider, error_type, seconds());
+    metrics_.publish_error(record.provider, error_type);
+    spdlog::warn("refresh of {} failed, keeping the current content: {}", request.target_path,
+                 message);
+    return Status{};
+  };
+
+  Resolved resolved;
+  if (Status status = resolve(request, resolved); !status.ok()) {
+    return keep_old(resolved.error_type, status.message);
+  }
+  resolved.call.current_versions = record.objects;
+  resolved.call.deadline = provider_deadline(deadline);
+  plugins::MountAnswer answer = resolved.provider->mount(resolved.call);
+  if (!answer.ok) {
+    return keep_old(plugins::error_code_name(answer.error.code),
+                    fmt::format("provider {}: {}", resolved.provider->name(),
+                                answer.error.message));
+  }
+  try {
+    const mount::WriteResult written =
+        mount::write_payload(request.target_path, answer.files, options_.write_limits);
+    record.objects = answer.versions;
+    record.provider = resolved.provider->name();
+    record.last_refresh = Clock::now();
+    state_.save(record);
+    metrics_.rotation_ok(record.provider, written.swapped, seconds());
+    metrics_.publish_ok(record.provider);
+    if (written.swapped) {
+      spdlog::info("refreshed {}: new content from provider {}", request.target_path,
+                   record.provider);
+    }
+  } catch (const mount::Error& e) {
+    return keep_old("FileWriteError", e.what());
+  }
+  return {};
+}
+
+Status Pipeline::unpublish(const std::string& /*volume_id*/, const std::string& target_path) {
+  auto guard = locks_.lock(target_path);
+  Status status = unpublish_locked(target_path);
+  if (status.ok()) {
+    metrics_.unpublish_ok();
+  } else {
+    metrics_.unpublish_error();
+  }
+  return status;
+}
+
+Status Pipeline::unpublish_locked(const std::string& target_path) {
+  const fs::path target = target_path;
+  try {
+    const std::optional<mount::MountRecord> record = state_.load(target_path);
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(target, ec))) {
+      if (record) state_.remove(target_path);
+      return {};
+    }
+    const bool mounted = mount::platform::is_mount_point(target);
+    if (mounted && !record) {
+      return {Code::FailedPrecondition,
+              fmt::format("{} is a mount point that sscsi did not make; refusing to unmount it",
+                          target_path)};
+    }
+    if (mounted) {
+      mount::clear_volume(target);
+      mount::platform::unmount(target);
+    }
+    // Only an empty directory is removed: a directory holding anything is not ours to empty.
+    if (!fs::remove(target, ec) && ec) {
+      if (ec == std::errc::directory_not_empty) {
+        return {Code::FailedPrecondition,
+                fmt::format("{} is not empty and holds files sscsi did not write; refusing to "
+                            "delete them",
+                            target_path)};
+      }
+      return {Code::Internal, fmt::format("removing {}: {}", target_path, ec.message())};
+    }
+    if (record) state_.remove(target_path);
+  } catch (const mount::Error& e) {
+    return {Code::Internal, e.what()};
+  }
+  spdlog::info("unpublished {}", target_path);
+  return {};
+}
+
+}  // namespace sscsi::publish

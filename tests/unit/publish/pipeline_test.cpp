@@ -1,0 +1,339 @@
+// The publish pipeline with real tmpfs mounts, the real writer and state store, a SecretProviderClass
+// file source, and a scripted in-process provider.
+#include "publish/pipeline.h"
+
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <mutex>
+
+#include "kube/spc_file_source.h"
+#include "metrics/registry.h"
+#include "mount/platform.h"
+
+namespace sscsi::publish {
+namespace {
+
+namespace fs = std::filesystem;
+using Code = Status::Code;
+
+// A provider whose answer the test sets; counts its calls and records what it was sent.
+class ScriptedProvider final : public plugins::Provider {
+ public:
+  const std::string& name() const override { return name_; }
+  const std::string& version() const override { return name_; }
+  const std::string& path() const override { return name_; }
+  std::string config_schema() const override { return {}; }
+  std::string health() const override { return {}; }
+  plugins::MountAnswer mount(const plugins::MountCall& call) override {
+    std::lock_guard lock(mutex);
+    ++calls;
+    last_call = call;
+    return answer;
+  }
+
+  static plugins::MountAnswer files(std::initializer_list<std::pair<std::string, std::string>> f,
+                                    const std::string& version = "v1") {
+    plugins::MountAnswer a;
+    a.ok = true;
+    for (const auto& [path, content] : f) {
+      a.files.push_back({path, 0644, mount::SecretBytes(content.begin(), content.end())});
+    }
+    a.versions.push_back({"secret/" + version, version});
+    return a;
+  }
+
+  static plugins::MountAnswer error(plugins::ErrorCode code, std::string message) {
+    plugins::MountAnswer a;
+    a.error = {code, std::move(message), {}};
+    return a;
+  }
+
+  std::mutex mutex;
+  int calls = 0;
+  plugins::MountCall last_call;
+  plugins::MountAnswer answer = files({{"password", "p1"}});
+
+ private:
+  std::string name_ = "scripted";
+};
+
+PipelineOptions rotating(std::chrono::milliseconds interval) {
+  PipelineOptions options;
+  options.rotation_enabled = true;
+  options.rotation_poll_interval = interval;
+  return options;
+}
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "sscsi-pipeline-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    root_ = tmpl;
+    fs::create_directories(root_ / "spc");
+    target_ = root_ / "pods" / "uid-1" / "volumes" / "kubernetes.io~csi" / "secrets" / "mount";
+    fs::create_directories(target_.parent_path());
+    std::ofstream(root_ / "spc" / "app.yaml")
+        << "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\n"
+           "metadata: {name: app, namespace: team}\n"
+           "spec: {provider: scripted, parameters: {objects: x, region: west}}\n"
+           "---\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\n"
+           "metadata: {name: noparams, namespace: team}\nspec: {provider: scripted}\n"
+           "---\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\n"
+           "metadata: {name: unknown, namespace: team}\n"
+           "spec: {provider: vault, parameters: {a: b}}\n";
+    auto provider = std::make_unique<ScriptedProvider>();
+    provider_ = provider.get();
+    providers_.add(std::move(provider));
+    classes_ = std::make_unique<kube::SpcFileSource>(root_ / "spc");
+    state_ = std::make_unique<mount::StateStore>(root_ / "state");
+    publish_metrics_ = std::make_unique<PublishMetrics>(metrics_);
+    make_pipeline({});
+  }
+
+  void TearDown() override {
+    for (int i = 0; i < 3 && mount::platform::is_mount_point(target_); ++i) {
+      umount2(target_.c_str(), MNT_DETACH);
+    }
+    fs::remove_all(root_);
+  }
+
+  void make_pipeline(PipelineOptions options) {
+    options.tmpfs_size_bytes = 1 << 20;
+    pipeline_ = std::make_unique<Pipeline>(options, *classes_, providers_, *state_,
+                                           *publish_metrics_);
+  }
+
+  PublishRequest request(const std::string& spc = "app") const {
+    PublishRequest r;
+    r.volume_id = "vol-1";
+    r.target_path = target_.string();
+    r.volume_context = {{"secretProviderClass", spc},
+                        {"csi.storage.k8s.io/pod.name", "web-0"},
+                        {"csi.storage.k8s.io/pod.namespace", "team"},
+                        {"csi.storage.k8s.io/pod.uid", "uid-1"},
+                        {"csi.storage.k8s.io/serviceAccount.name", "web"},
+                        {"region", "east"}};
+    r.secrets = {{"clientid", "id-1"}};
+    return r;
+  }
+
+  Status publish(const PublishRequest& r) {
+    return pipeline_->publish(r, std::chrono::system_clock::now() + std::chrono::seconds(10));
+  }
+
+  std::string read(const std::string& name) const {
+    std::ifstream in(target_ / name);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  bool target_is_pristine() const {
+    return !mount::platform::is_mount_point(target_) && !fs::exists(target_) &&
+           !state_->load(target_.string()).has_value();
+  }
+
+  fs::path root_;
+  fs::path target_;
+  plugins::Registry providers_;
+  ScriptedProvider* provider_ = nullptr;
+  std::unique_ptr<kube::SpcFileSource> classes_;
+  std::unique_ptr<mount::StateStore> state_;
+  metrics::Registry metrics_;
+  std::unique_ptr<PublishMetrics> publish_metrics_;
+  std::unique_ptr<Pipeline> pipeline_;
+};
+
+TEST_F(PipelineTest, FirstMountWritesFilesOnTmpfsAndRecordsIt) {
+  const Status status = publish(request());
+  ASSERT_TRUE(status.ok()) << status.message;
+  EXPECT_TRUE(mount::platform::is_mount_point(target_));
+  EXPECT_EQ(read("password"), "p1");
+  const auto record = state_->load(target_.string());
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->provider, "scripted");
+  EXPECT_EQ(record->secret_provider_class, "app");
+  EXPECT_EQ(record->pod_name, "web-0");
+  EXPECT_EQ(record->service_account, "web");
+  ASSERT_EQ(record->objects.size(), 1u);
+  EXPECT_EQ(record->objects[0].version, "v1");
+  EXPECT_NE(metrics_.expose().find("node_publish_total{provider=\"scripted\",os_type=\"linux\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(PipelineTest, ProviderSeesParametersOverlaidWithVolumeContext) {
+  ASSERT_TRUE(publish(request()).ok());
+  EXPECT_EQ(provider_->last_call.attributes_json,
+            "{\"csi.storage.k8s.io/pod.name\":\"web-0\",\"csi.storage.k8s.io/pod.namespace\":"
+            "\"team\",\"csi.storage.k8s.io/pod.uid\":\"uid-1\",\"csi.storage.k8s.io/"
+            "serviceAccount.name\":\"web\",\"objects\":\"x\",\"region\":\"east\","
+            "\"secretProviderClass\":\"app\"}");
+  EXPECT_EQ(provider_->last_call.secrets_json, "{\"clientid\":\"id-1\"}");
+  EXPECT_EQ(provider_->last_call.default_file_mode, 0644u);
+  EXPECT_TRUE(provider_->last_call.current_versions.empty());
+}
+
+TEST_F(PipelineTest, RepublishWithoutRotationIsIdempotentAndCallsNoProvider) {
+  ASSERT_TRUE(publish(request()).ok());
+  ASSERT_TRUE(publish(request()).ok());
+  EXPECT_EQ(provider_->calls, 1);
+}
+
+TEST_F(PipelineTest, RepublishWithRotationRefreshesOncePerInterval) {
+  make_pipeline(rotating(std::chrono::hours(1)));
+  ASSERT_TRUE(publish(request()).ok());
+  ASSERT_TRUE(publish(request()).ok());
+  EXPECT_EQ(provider_->calls, 1) << "inside the interval nothing is fetched";
+
+  make_pipeline(rotating(std::chrono::milliseconds(0)));
+  provider_->answer = ScriptedProvider::files({{"password", "p2"}}, "v2");
+  ASSERT_TRUE(publish(request()).ok());
+  EXPECT_EQ(provider_->calls, 2);
+  EXPECT_EQ(read("password"), "p2");
+  ASSERT_EQ(provider_->last_call.current_versions.size(), 1u);
+  EXPECT_EQ(provider_->last_call.current_versions[0].version, "v1");
+  EXPECT_EQ(state_->load(target_.string())->objects[0].version, "v2");
+}
+
+TEST_F(PipelineTest, UnchangedRefreshSwapsNothing) {
+  make_pipeline(rotating(std::chrono::milliseconds(0)));
+  ASSERT_TRUE(publish(request()).ok());
+  const fs::path before = fs::read_symlink(target_ / "..data");
+  ASSERT_TRUE(publish(request()).ok());
+  EXPECT_EQ(fs::read_symlink(target_ / "..data"), before);
+  EXPECT_NE(metrics_.expose().find("rotation_reconcile_total{provider=\"scripted\",os_type="
+                                   "\"linux\",rotated=\"false\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(PipelineTest, FailedRefreshKeepsOldContentAndAnswersOk) {
+  make_pipeline(rotating(std::chrono::milliseconds(0)));
+  ASSERT_TRUE(publish(request()).ok());
+  provider_->answer = ScriptedProvider::error(plugins::ErrorCode::Throttled, "slow down");
+  const Status status = publish(request());
+  EXPECT_TRUE(status.ok()) << "a failed refresh must not make the kubelet tear the volume down";
+  EXPECT_EQ(read("password"), "p1");
+  EXPECT_TRUE(mount::platform::is_mount_point(target_));
+  EXPECT_NE(metrics_.expose().find("rotation_reconcile_error_total{provider=\"scripted\","
+                                   "error_type=\"Throttled\",os_type=\"linux\",rotated=\"false\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(PipelineTest, FailedFirstMountLeavesNothingBehind) {
+  provider_->answer = ScriptedProvider::error(plugins::ErrorCode::NotFound, "no secret db");
+  const Status status = publish(request());
+  EXPECT_EQ(status.code, Code::NotFound);
+  EXPECT_EQ(status.message, "provider scripted: no secret db");
+  EXPECT_TRUE(target_is_pristine());
+  EXPECT_NE(metrics_.expose().find("node_publish_error_total{provider=\"scripted\",error_type="
+                                   "\"NotFound\",os_type=\"linux\"} 1"),
+            std::string::npos);
+  // The kubelet's retry starts from scratch and succeeds (no stale "already mounted" skip).
+  provider_->answer = ScriptedProvider::files({{"password", "p1"}});
+  ASSERT_TRUE(publish(request()).ok());
+  EXPECT_EQ(read("password"), "p1");
+}
+
+TEST_F(PipelineTest, FailedFirstMountKeepsADirectoryTheKubeletMade) {
+  fs::create_directory(target_);
+  provider_->answer = ScriptedProvider::error(plugins::ErrorCode::Unavailable, "down");
+  EXPECT_EQ(publish(request()).code, Code::Unavailable);
+  EXPECT_TRUE(fs::is_directory(target_));
+  EXPECT_FALSE(mount::platform::is_mount_point(target_));
+  EXPECT_FALSE(state_->load(target_.string()).has_value());
+}
+
+TEST_F(PipelineTest, AnswerTheWriterRefusesLeavesNothingBehind) {
+  provider_->answer = ScriptedProvider::files({{"a", "x"}, {"a/b", "y"}});
+  const Status status = publish(request());
+  EXPECT_EQ(status.code, Code::ResourceExhausted);
+  EXPECT_EQ(status.message.rfind("writing the files into " + target_.string() + " failed: ", 0),
+            0u)
+      << status.message;
+  EXPECT_TRUE(target_is_pristine());
+}
+
+TEST_F(PipelineTest, ProviderErrorsMapToCsiCodes) {
+  const std::pair<plugins::ErrorCode, Code> cases[] = {
+      {plugins::ErrorCode::InvalidParameters, Code::InvalidArgument},
+      {plugins::ErrorCode::NotFound, Code::NotFound},
+      {plugins::ErrorCode::Unauthorized, Code::PermissionDenied},
+      {plugins::ErrorCode::Throttled, Code::ResourceExhausted},
+      {plugins::ErrorCode::Unavailable, Code::Unavailable},
+      {plugins::ErrorCode::Internal, Code::Internal},
+      {plugins::ErrorCode::DeadlineExceeded, Code::DeadlineExceeded},
+      {plugins::ErrorCode::InvalidAnswer, Code::Internal},
+  };
+  for (const auto& [from, to] : cases) {
+    provider_->answer = ScriptedProvider::error(from, "e");
+    EXPECT_EQ(publish(request()).code, to) << plugins::error_code_name(from);
+    EXPECT_TRUE(target_is_pristine());
+  }
+}
+
+TEST_F(PipelineTest, ClassProblemsAreReportedBeforeAnythingIsMounted) {
+  Status status = publish(request("missing"));
+  EXPECT_EQ(status.code, Code::NotFound);
+  EXPECT_EQ(status.message,
+            "SecretProviderClass team/missing not found in " + (root_ / "spc").string());
+  status = publish(request("noparams"));
+  EXPECT_EQ(status.code, Code::InvalidArgument);
+  EXPECT_EQ(status.message, "SecretProviderClass team/noparams has no spec.parameters");
+  status = publish(request("unknown"));
+  EXPECT_EQ(status.code, Code::NotFound);
+  EXPECT_EQ(status.message,
+            "provider 'vault' named by SecretProviderClass team/unknown is not loaded (loaded: "
+            "scripted)");
+  EXPECT_EQ(provider_->calls, 0);
+  EXPECT_TRUE(target_is_pristine());
+}
+
+TEST_F(PipelineTest, ForeignMountPointIsNeitherMountedOverNorUnmounted) {
+  fs::create_directory(target_);
+  mount::platform::mount_tmpfs(target_, 4096);
+  Status status = publish(request());
+  EXPECT_EQ(status.code, Code::FailedPrecondition);
+  EXPECT_EQ(status.message, target_.string() +
+                                " is already a mount point that sscsi did not make; refusing to "
+                                "mount over it");
+  status = pipeline_->unpublish("vol-1", target_.string());
+  EXPECT_EQ(status.code, Code::FailedPrecondition);
+  EXPECT_TRUE(mount::platform::is_mount_point(target_));
+}
+
+TEST_F(PipelineTest, UnpublishRemovesEverythingAndIsIdempotent) {
+  ASSERT_TRUE(publish(request()).ok());
+  ASSERT_TRUE(pipeline_->unpublish("vol-1", target_.string()).ok());
+  EXPECT_TRUE(target_is_pristine());
+  EXPECT_TRUE(pipeline_->unpublish("vol-1", target_.string()).ok());
+}
+
+TEST_F(PipelineTest, UnpublishNeverEmptiesADirectoryItDidNotWrite) {
+  fs::create_directory(target_);
+  std::ofstream(target_ / "precious") << "keep me";
+  const Status status = pipeline_->unpublish("vol-1", target_.string());
+  EXPECT_EQ(status.code, Code::FailedPrecondition);
+  EXPECT_EQ(read("precious"), "keep me");
+}
+
+TEST_F(PipelineTest, UnfinishedMountFromACrashIsRedoneFromScratch) {
+  // What a host killed between mounting the tmpfs and the provider's answer leaves behind.
+  fs::create_directory(target_);
+  mount::MountRecord pending;
+  pending.target_path = target_.string();
+  pending.provider = "scripted";
+  state_->save(pending);
+  mount::platform::mount_tmpfs(target_, 4096);
+  const Status status = publish(request());
+  ASSERT_TRUE(status.ok()) << status.message;
+  EXPECT_EQ(read("password"), "p1");
+  EXPECT_EQ(state_->load(target_.string())->objects.size(), 1u);
+  ASSERT_TRUE(pipeline_->unpublish("vol-1", target_.string()).ok());
+  EXPECT_FALSE(mount::platform::is_mount_point(target_)) << "no stacked mount left behind";
+}
+
+}  // namespace
+}  // namespace sscsi::publish
