@@ -1,0 +1,21 @@
+#pragma once
+// The steps of sscsi-host, one file each (app.cpp puts them in order). Each takes the state and
+// either lets the next step run or stops the program with an exit code and a reason.
+
+#include "app/action.h"
+#include "app/state.h"
+
+namespace sscsi::app::actions {
+
+// Startup, in this order:
+ActionResult init_logging(State& state);            // format and verbosity from the options
+ActionResult block_signals(State& state);           // before any thread exists
+ActionResult log_startup(State& state);             // version and options, no secrets
+ActionResult load_plugins(State& state);            // exit 1 when the directory is unusable
+ActionResult check_required_plugins(State& state);  // exit 1 naming what is missing and why
+ActionResult wait_for_signal(State& state);         // until SIGTERM or SIGINT
+
+// Shutdown:
+ActionResult shutdown(State& state);  // unloads the plugins
+
+}  // namespace sscsi::app::actions

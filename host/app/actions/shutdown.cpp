@@ -1,0 +1,19 @@
+#include <spdlog/spdlog.h>
+
+#include "app/actions/actions.h"
+
+namespace sscsi::app::actions {
+
+ActionResult shutdown(State& state) {
+  if (state.plugins != nullptr) {
+    const auto count = state.plugins->all().size();
+    // The registry destroys every instance and unloads its library (one with a call still
+    // running stays loaded: the registry logs that).
+    state.plugins.reset();
+    spdlog::info("unloaded {} provider plugin(s)", count);
+  }
+  spdlog::info("stopped");
+  return ActionResult::next();
+}
+
+}  // namespace sscsi::app::actions

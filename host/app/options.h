@@ -1,0 +1,58 @@
+#pragma once
+// sscsi-host's options: the command line plus an optional INI-style --config file with the same
+// keys (the command line wins). Flag names follow the upstream driver where a flag exists there.
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "app/option_values.h"
+
+namespace sscsi::app {
+
+// Exit status for a command line or config file that cannot be used (as getopt-based tools do).
+inline constexpr int kUsageExitCode = 2;
+
+// Every member's initializer is its default; --help prints these same values.
+struct Options {
+  // CSI endpoint as given, and the socket path it names. Used by the CSI server (later work).
+  std::string endpoint = "unix:///tmp/csi.sock";
+  std::filesystem::path csi_socket = "/tmp/csi.sock";
+  std::string node_id;  // empty = not set
+  std::string driver_name = "secrets-store.csi.k8s.io";
+  ListenAddress metrics_address{"", 8095};
+  bool enable_secret_rotation = false;
+  std::chrono::nanoseconds rotation_poll_interval = std::chrono::minutes(2);  // always > 0
+
+  bool log_format_json = false;
+  int verbosity = 0;  // 0-5, klog style
+
+  std::filesystem::path plugin_dir = "/usr/lib/sscsi/plugins";
+  std::map<std::string, std::filesystem::path> plugin_configs;  // provider name -> JSON file
+  std::vector<std::string> required_plugins;                    // provider names, no repeats
+
+  std::filesystem::path state_dir = "/run/sscsi";  // absolute
+  std::filesystem::path spc_dir;                   // empty = no standalone SecretProviderClasses
+  std::filesystem::path kubeconfig;                // empty = in-cluster configuration
+  std::filesystem::path config_file;               // empty = none given
+};
+
+// What to do instead of running: print `out` to stdout and `err` to stderr, exit with the code.
+// --help and --version exit 0; any unusable option or config file exits kUsageExitCode with one
+// line on stderr naming the option and the problem.
+struct EarlyExit {
+  int exit_code = 0;
+  std::string out;
+  std::string err;
+};
+
+// `args` excludes the program name. Never throws for bad input.
+std::variant<Options, EarlyExit> parse_options(const std::vector<std::string>& args);
+
+// The --help text: every option with its default.
+std::string help_text();
+
+}  // namespace sscsi::app

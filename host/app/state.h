@@ -1,0 +1,28 @@
+#pragma once
+// Everything sscsi-host holds while it runs, in one place (Falco's app state). Startup steps
+// fill it in order; shutdown steps empty it. Members are declared so that destruction also runs
+// in a safe order: plugins go before the metric registry they record into.
+
+#include <memory>
+#include <utility>
+
+#include "app/options.h"
+#include "metrics/registry.h"
+#include "plugins/loader.h"
+#include "plugins/registry.h"
+
+namespace sscsi::app {
+
+struct State {
+  explicit State(Options parsed) : options(std::move(parsed)) {}
+
+  Options options;
+  metrics::Registry metrics;
+  // Made by load_plugins and released by shutdown, so that no plugin code runs (and no plugin
+  // thread exists) before the signals are blocked or after shutdown.
+  std::unique_ptr<plugins::Registry> plugins;
+  plugins::LoadReport load_report;  // what load_plugins loaded and refused
+  int stop_signal = 0;              // the signal that ended wait_for_signal, 0 before
+};
+
+}  // namespace sscsi::app
