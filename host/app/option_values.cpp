@@ -158,6 +158,28 @@ int parse_verbosity(std::string_view text) {
   return value;
 }
 
+std::uint64_t parse_size(std::string_view text) {
+  static constexpr std::pair<std::string_view, std::uint64_t> kSuffixes[] = {
+      {"Ki", 1ull << 10}, {"Mi", 1ull << 20}, {"Gi", 1ull << 30},
+      {"k", 1000},        {"M", 1000 * 1000}, {"G", 1000 * 1000 * 1000}};
+  std::uint64_t unit = 1;
+  std::string_view digits = text;
+  for (const auto& [suffix, factor] : kSuffixes) {
+    if (text.size() > suffix.size() && text.ends_with(suffix)) {
+      unit = factor;
+      digits = text.substr(0, text.size() - suffix.size());
+      break;
+    }
+  }
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || error != std::errc{} || end != digits.data() + digits.size() ||
+      value == 0 || value > UINT64_MAX / unit) {
+    fail(fmt::format("\"{}\" must be a positive size such as 64Mi, 1Gi or 500k", text));
+  }
+  return value * unit;
+}
+
 bool is_provider_name(std::string_view name) {
   return !name.empty() && name.size() <= 30 && std::all_of(name.begin(), name.end(), [](char c) {
     return is_alnum(c) || c == '_' || c == '-';

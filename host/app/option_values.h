@@ -46,6 +46,10 @@ std::pair<std::string, std::filesystem::path> parse_plugin_config(std::string_vi
 // repeated names kept once (first position).
 std::vector<std::string> parse_provider_list(std::string_view text);
 
+// A byte size as Kubernetes writes quantities: a whole number with an optional binary (Ki, Mi,
+// Gi) or decimal (k, M, G) suffix, e.g. 64Mi. Must be positive.
+std::uint64_t parse_size(std::string_view text);
+
 // A CSI driver name: at most 63 characters, alphanumerics at both ends, [-.a-zA-Z0-9] between.
 void check_driver_name(std::string_view name);
 

@@ -81,6 +81,11 @@ Descriptions make_descriptions() {
      "command line replaces the same NAME from --config (default: none)")
     ("require-plugins", list()->value_name("A,B"),
      "comma-separated provider names that must load, else exit 1 (default: none)")
+    ("tmpfs-size", text()->value_name("SIZE")->default_value("64Mi"),
+     "size limit of each volume's tmpfs (Ki/Mi/Gi or k/M/G); a volume's content may use half, "
+     "since a refresh briefly holds the old and the new version")
+    ("allow-any-target", flag()->default_value(bool_text(defaults.allow_any_target)),
+     "accept any absolute target path, not only kubelet pod-volume paths (standalone use)")
     ("state-dir", text()->value_name("DIR")->default_value(defaults.state_dir.string()),
      "absolute directory for the host's own state (mount records)")
     ("spc-dir", text()->value_name("DIR")->default_value(defaults.spc_dir.string(), "\"\""),
@@ -244,6 +249,10 @@ Options resolve(const std::vector<Layer>& layers) {
       throw std::invalid_argument(fmt::format("\"{}\" must be an absolute path", value));
     }
   });
+  read_option(layers, "tmpfs-size",
+              [&](const std::string& value) { options.tmpfs_size_bytes = parse_size(value); });
+  read_option(layers, "allow-any-target",
+              [&](const std::string& value) { options.allow_any_target = parse_bool(value); });
   read_option(layers, "spc-dir", [&](const std::string& value) { options.spc_dir = value; });
   read_option(layers, "kubeconfig", [&](const std::string& value) { options.kubeconfig = value; });
   return options;

@@ -34,6 +34,12 @@ struct Options {
   std::map<std::string, std::filesystem::path> plugin_configs;  // provider name -> JSON file
   std::vector<std::string> required_plugins;                    // provider names, no repeats
 
+  // Size limit of each volume's tmpfs. A refresh holds the old and the new version at once, so
+  // a volume's content may use at most half of it.
+  std::uint64_t tmpfs_size_bytes = 64ull << 20;
+  // Accept any absolute target path, not only kubelet pod-volume paths (standalone use, tests).
+  bool allow_any_target = false;
+
   std::filesystem::path state_dir = "/run/sscsi";  // absolute
   std::filesystem::path spc_dir;                   // empty = no standalone SecretProviderClasses
   std::filesystem::path kubeconfig;                // empty = in-cluster configuration

@@ -7,9 +7,13 @@
 #include <utility>
 
 #include "app/options.h"
+#include "csi/csi_server.h"
+#include "kube/spc_source.h"
 #include "metrics/registry.h"
+#include "mount/state_store.h"
 #include "plugins/loader.h"
 #include "plugins/registry.h"
+#include "publish/pipeline.h"
 
 namespace sscsi::app {
 
@@ -22,6 +26,13 @@ struct State {
   // thread exists) before the signals are blocked or after shutdown.
   std::unique_ptr<plugins::Registry> plugins;
   plugins::LoadReport load_report;  // what load_plugins loaded and refused
+  // Made by start_csi_server; the server goes first at shutdown (declared last), then the
+  // pipeline it calls, then what the pipeline uses.
+  std::unique_ptr<kube::SpcSource> classes;
+  std::unique_ptr<mount::StateStore> mount_state;
+  std::unique_ptr<publish::PublishMetrics> publish_metrics;
+  std::unique_ptr<publish::Pipeline> pipeline;
+  std::unique_ptr<csi::CsiServer> csi_server;
   int stop_signal = 0;              // the signal that ended wait_for_signal, 0 before
 };
 

@@ -47,8 +47,20 @@ class HostTest : public testing::Test {
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     plugin_dir_ = pattern;
     fs::permissions(plugin_dir_, fs::perms(0755));
+    pattern = (fs::temp_directory_path() / "sscsi-host-run-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    run_dir_ = pattern;
   }
-  void TearDown() override { fs::remove_all(plugin_dir_); }
+  void TearDown() override {
+    fs::remove_all(plugin_dir_);
+    fs::remove_all(run_dir_);
+  }
+
+  // Where this test's host listens and keeps its state, so tests never share a socket.
+  std::vector<std::string> private_paths() const {
+    return {"--endpoint", "unix://" + (run_dir_ / "csi.sock").string(), "--state-dir",
+            (run_dir_ / "state").string()};
+  }
 
   void add_plugin(const fs::path& file) {
     const fs::path copy = plugin_dir_ / file.filename();
@@ -58,6 +70,8 @@ class HostTest : public testing::Test {
 
   std::vector<std::string> args(std::vector<std::string> extra = {}) const {
     std::vector<std::string> all{"--plugin-dir", plugin_dir_.string()};
+    const auto paths = private_paths();
+    all.insert(all.end(), paths.begin(), paths.end());
     all.insert(all.end(), extra.begin(), extra.end());
     return all;
   }
@@ -75,6 +89,7 @@ class HostTest : public testing::Test {
   }
 
   fs::path plugin_dir_;
+  fs::path run_dir_;
 };
 
 TEST_F(HostTest, LogsTheLoadedAndTheRefusedPluginThenStopsOnSigterm) {
@@ -236,8 +251,11 @@ TEST_F(HostTest, JsonLogFormatGivesOneObjectPerStderrLine) {
 TEST_F(HostTest, TheExampleConfigStartsAndStops) {
   // As documented in config/host.conf: run from the checkout with the build's plugins.
   add_plugin(kMockPlugin);
-  HostProcess host(kHost, {"--config", "config/host.conf", "--plugin-dir", plugin_dir_.string()},
-                   kSourceDir);
+  std::vector<std::string> args{"--config", "config/host.conf", "--plugin-dir",
+                                plugin_dir_.string()};
+  const auto paths = private_paths();
+  args.insert(args.end(), paths.begin(), paths.end());
+  HostProcess host(kHost, args, kSourceDir);
   expect_clean_stop(host, SIGTERM, "SIGTERM");
   const std::string& err = host.err();
   EXPECT_NE(err.find("config=config/host.conf"), std::string::npos) << err;

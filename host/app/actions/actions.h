@@ -13,9 +13,10 @@ ActionResult block_signals(State& state);           // before any thread exists
 ActionResult log_startup(State& state);             // version and options, no secrets
 ActionResult load_plugins(State& state);            // exit 1 when the directory is unusable
 ActionResult check_required_plugins(State& state);  // exit 1 naming what is missing and why
+ActionResult start_csi_server(State& state);        // mount records, pipeline, CSI socket
 ActionResult wait_for_signal(State& state);         // until SIGTERM or SIGINT
 
 // Shutdown:
-ActionResult shutdown(State& state);  // unloads the plugins
+ActionResult shutdown(State& state);  // stops the CSI server, then unloads the plugins
 
 }  // namespace sscsi::app::actions

@@ -5,6 +5,13 @@
 namespace sscsi::app::actions {
 
 ActionResult shutdown(State& state) {
+  if (state.csi_server != nullptr) {
+    // No new calls; running ones finish (a publish returns by its own deadline).
+    state.csi_server->shutdown();
+    state.csi_server.reset();
+    spdlog::info("CSI server stopped");
+  }
+  state.pipeline.reset();
   if (state.plugins != nullptr) {
     const auto count = state.plugins->all().size();
     // The registry destroys every instance and unloads its library (one with a call still

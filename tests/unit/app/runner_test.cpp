@@ -89,7 +89,7 @@ TEST(AppDaemonSteps, SignalsAreBlockedBeforePluginsLoadAndTheWaitComesLast) {
   for (const Action& action : startup_actions()) names.push_back(action.name);
   EXPECT_EQ(names, (std::vector<std::string>{"init_logging", "block_signals", "log_startup",
                                              "load_plugins", "check_required_plugins",
-                                             "wait_for_signal"}));
+                                             "start_csi_server", "wait_for_signal"}));
   std::vector<std::string> shutdown;
   for (const Action& action : shutdown_actions()) shutdown.push_back(action.name);
   EXPECT_EQ(shutdown, (std::vector<std::string>{"shutdown"}));

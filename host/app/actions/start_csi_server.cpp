@@ -1,0 +1,77 @@
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/actions/actions.h"
+#include "app/version.h"
+#include "kube/spc_file_source.h"
+
+namespace sscsi::app::actions {
+namespace {
+
+// Without --spc-dir there is nowhere to find SecretProviderClasses: the host still serves CSI
+// (probes, unpublish of existing mounts) and says what to do on every publish.
+class NoSpcSource final : public kube::SpcSource {
+ public:
+  kube::SpcLookup get(const std::string& namespace_name, const std::string& name) override {
+    return kube::SpcLookupError{
+        kube::SpcLookupError::Kind::Unavailable,
+        fmt::format("cannot look up SecretProviderClass {}/{}: no source is configured; start "
+                    "sscsi-host with --spc-dir DIR",
+                    namespace_name, name)};
+  }
+};
+
+// Loads the mount records a previous run left and forgets the ones whose volume is gone.
+void carry_over_mounts(const mount::StateStore& store) {
+  mount::LoadedRecords loaded = store.load_all();
+  for (const std::string& problem : loaded.problems) spdlog::warn("mount state: {}", problem);
+  const mount::PrunedRecords pruned = mount::drop_unmounted(store, std::move(loaded.records));
+  for (const std::string& problem : pruned.problems) spdlog::warn("mount state: {}", problem);
+  if (!pruned.kept.empty() || !pruned.dropped.empty()) {
+    spdlog::info("mount state: {} volume(s) still mounted, {} record(s) of gone volumes removed",
+                 pruned.kept.size(), pruned.dropped.size());
+  }
+}
+
+}  // namespace
+
+ActionResult start_csi_server(State& state) {
+  const Options& options = state.options;
+  if (options.spc_dir.empty()) {
+    state.classes = std::make_unique<NoSpcSource>();
+    spdlog::warn("no --spc-dir given: publishes will fail until SecretProviderClasses have a "
+                 "source");
+  } else {
+    state.classes = std::make_unique<kube::SpcFileSource>(options.spc_dir);
+  }
+  state.mount_state = std::make_unique<mount::StateStore>(options.state_dir);
+  carry_over_mounts(*state.mount_state);
+
+  publish::PipelineOptions pipeline;
+  pipeline.tmpfs_size_bytes = options.tmpfs_size_bytes;
+  pipeline.write_limits.max_total_bytes = options.tmpfs_size_bytes / 2;
+  pipeline.rotation_enabled = options.enable_secret_rotation;
+  pipeline.rotation_poll_interval =
+      std::chrono::duration_cast<std::chrono::milliseconds>(options.rotation_poll_interval);
+  state.publish_metrics = std::make_unique<publish::PublishMetrics>(state.metrics);
+  state.pipeline = std::make_unique<publish::Pipeline>(
+      pipeline, *state.classes, *state.plugins, *state.mount_state, *state.publish_metrics);
+
+  csi::CsiServerOptions server;
+  server.endpoint = options.endpoint;
+  server.driver_name = options.driver_name;
+  server.version = build_info().version;
+  server.node_id = options.node_id;
+  server.allow_any_target = options.allow_any_target;
+  try {
+    state.csi_server = csi::CsiServer::start(server, *state.pipeline);
+  } catch (const std::exception& error) {
+    return ActionResult::stop(
+        1, fmt::format("cannot serve CSI on {}: {}", options.endpoint, error.what()));
+  }
+  spdlog::info("serving CSI on {} as driver {} (node {})", options.endpoint, options.driver_name,
+               options.node_id.empty() ? "\"\"" : options.node_id);
+  return ActionResult::next();
+}
+
+}  // namespace sscsi::app::actions
