@@ -9,7 +9,6 @@ ActionResult shutdown(State& state) {
     // No new calls; running ones finish (a publish returns by its own deadline).
     state.csi_server->shutdown();
     state.csi_server.reset();
-    spdlog::info("CSI server stopped");
   }
   state.pipeline.reset();
   if (state.plugins != nullptr) {

@@ -69,8 +69,6 @@ ActionResult start_csi_server(State& state) {
     return ActionResult::stop(
         1, fmt::format("cannot serve CSI on {}: {}", options.endpoint, error.what()));
   }
-  spdlog::info("serving CSI on {} as driver {} (node {})", options.endpoint, options.driver_name,
-               options.node_id.empty() ? "\"\"" : options.node_id);
   return ActionResult::next();
 }
 
