@@ -202,7 +202,13 @@ Status Pipeline::first_mount(const PublishRequest& request, Clock::time_point de
   try {
     std::error_code ec;
     if (!fs::exists(target, ec)) {
-      mount::platform::make_dir(target, 0750);  // the kubelet no longer creates it (>= 1.20)
+      // The kubelet (>= 1.20) creates the volume's directory but not `mount` inside it.
+      if (!fs::is_directory(target.parent_path(), ec)) {
+        metrics_.publish_error(provider_name, "FailedToEnsureMountPoint");
+        return {Code::FailedPrecondition,
+                fmt::format("the parent directory of {} does not exist", request.target_path)};
+      }
+      mount::platform::make_dir(target, 0750);
       created_dir = true;
     }
     state_.save(record);  // pending: no object versions yet (see publish())

@@ -246,6 +246,15 @@ TEST_F(PipelineTest, FailedFirstMountKeepsADirectoryTheKubeletMade) {
   EXPECT_FALSE(state_->load(target_.string()).has_value());
 }
 
+TEST_F(PipelineTest, MissingParentDirectoryIsReportedAndNothingIsCreated) {
+  fs::remove_all(target_.parent_path());
+  const Status status = publish(request());
+  EXPECT_EQ(status.code, Code::FailedPrecondition);
+  EXPECT_EQ(status.message, "the parent directory of " + target_.string() + " does not exist");
+  EXPECT_FALSE(fs::exists(target_.parent_path()));
+  EXPECT_EQ(provider_->calls, 0);
+}
+
 TEST_F(PipelineTest, AnswerTheWriterRefusesLeavesNothingBehind) {
   provider_->answer = ScriptedProvider::files({{"a", "x"}, {"a/b", "y"}});
   const Status status = publish(request());
