@@ -89,7 +89,7 @@ grpc::Status NodeService::NodeGetVolumeStats(grpc::ServerContext*,
                                              pb::NodeGetVolumeStatsResponse*) {
   CallLog log(logger_, "NodeGetVolumeStats", request->volume_id(), request->volume_path());
   return log.done({grpc::StatusCode::UNIMPLEMENTED,
-                   "NodeGetVolumeStats is not implemented (GET_VOLUME_STATS is not advertised)"});
+                   "NodeGetVolumeStats is not offered (GET_VOLUME_STATS is not advertised)"});
 }
 
 grpc::Status NodeService::NodeGetCapabilities(grpc::ServerContext*,
