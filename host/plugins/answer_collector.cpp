@@ -146,8 +146,10 @@ void AnswerCollector::set_error(sscsi_status code, const char* message,
                         error_code_name(*error_code)));
     return;
   }
-  failure_ = MountError{*error_code, clean_plugin_text(message),
-                        std::chrono::milliseconds(retry_after_ms)};
+  // Every answer error names its provider, whether the host or the plugin wrote it.
+  failure_ =
+      MountError{*error_code, fmt::format("provider {}: {}", provider_, clean_plugin_text(message)),
+                 std::chrono::milliseconds(retry_after_ms)};
   plugin_status_ = code;
 }
 

@@ -142,6 +142,16 @@ Status Pipeline::publish(const PublishRequest& request, Clock::time_point deadli
                         "mount over it",
                         request.target_path)};
   }
+  // mount(2) follows a symbolic link in its last element: the tmpfs and the files would land on
+  // whatever directory the link names, where neither undo nor unpublish (both no-follow) finds
+  // them again. Links higher up the path (e.g. a relocated kubelet root) are fine.
+  std::error_code link_error;
+  if (fs::is_symlink(fs::symlink_status(request.target_path, link_error))) {
+    metrics_.publish_error("", "FailedToEnsureMountPoint");
+    return {Code::FailedPrecondition,
+            fmt::format("{} is a symbolic link; refusing to mount through it",
+                        request.target_path)};
+  }
   // A record without object versions is a first mount that never finished (the host died
   // during it): start that mount again from scratch.
   const bool complete = record && !record->objects.empty();
@@ -226,8 +236,7 @@ Status Pipeline::first_mount(const PublishRequest& request, Clock::time_point de
   if (!answer.ok) {
     undo();
     metrics_.publish_error(provider_name, plugins::error_code_name(answer.error.code));
-    return {code_for(answer.error.code),
-            fmt::format("provider {}: {}", provider_name, answer.error.message)};
+    return {code_for(answer.error.code), answer.error.message};
   }
   try {
     mount::write_payload(target, answer.files, options_.write_limits);
@@ -268,9 +277,7 @@ Status Pipeline::refresh(const PublishRequest& request, mount::MountRecord recor
   resolved.call.deadline = provider_deadline(deadline);
   plugins::MountAnswer answer = resolved.provider->mount(resolved.call);
   if (!answer.ok) {
-    return keep_old(plugins::error_code_name(answer.error.code),
-                    fmt::format("provider {}: {}", resolved.provider->name(),
-                                answer.error.message));
+    return keep_old(plugins::error_code_name(answer.error.code), answer.error.message);
   }
   try {
     const mount::WriteResult written =

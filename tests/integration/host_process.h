@@ -16,7 +16,9 @@ namespace sscsi::testing_support {
 class HostProcess {
  public:
   // Starts `program` with `args` (argv[1..]) in `working_directory` (empty: the current one),
-  // with an empty signal mask and default signal dispositions.
+  // with an empty signal mask and default signal dispositions. The child is killed (SIGKILL)
+  // when the thread that constructed this object ends, so construct it on a thread that
+  // outlives it (normally the test's own).
   HostProcess(const std::filesystem::path& program, const std::vector<std::string>& args,
               const std::filesystem::path& working_directory = {});
   // Kills the child (SIGKILL) if it still runs, and reaps it.

@@ -87,7 +87,7 @@ TEST_F(PluginAnswerCollector, FirstErrorWinsAndLaterAdditionsAreRefusedWithItsCo
   const MountAnswer answer = collector_.result();
   EXPECT_FALSE(answer.ok);
   EXPECT_EQ(answer.error.code, ErrorCode::Unauthorized);
-  EXPECT_EQ(answer.error.message, "no access to vault x");
+  EXPECT_EQ(answer.error.message, "provider demo: no access to vault x");
   EXPECT_TRUE(answer.files.empty());
 }
 

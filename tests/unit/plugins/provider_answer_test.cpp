@@ -169,7 +169,7 @@ TEST_F(PluginProviderAnswer, PluginErrorIsRedactedFirstWinsAndDiscardsFiles) {
   EXPECT_FALSE(answer.ok);
   EXPECT_EQ(answer.error.code, ErrorCode::Throttled);
   EXPECT_EQ(answer.error.message,
-            "vault asked us to slow down; the request had Authorization: Bearer [REDACTED]");
+            "provider error_throttled: vault asked us to slow down; the request had Authorization: Bearer [REDACTED]");
   EXPECT_EQ(answer.error.retry_after, std::chrono::milliseconds(1500));
   EXPECT_TRUE(answer.files.empty());
   // After set_error the sink refuses additions with the plugin's own code (4 = THROTTLED).

@@ -85,7 +85,7 @@ TEST_F(PluginProviderCalls, CallCancelledTurnsTrueWhenTheHostShutsDown) {
   ASSERT_EQ(answer.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   const MountAnswer result = answer.get();
   EXPECT_EQ(result.error.code, ErrorCode::DeadlineExceeded);
-  EXPECT_EQ(result.error.message, "gave up: the call was cancelled");
+  EXPECT_EQ(result.error.message, "provider cancel_aware: gave up: the call was cancelled");
   EXPECT_EQ(logs_.count("cancel_aware|info|saw cancellation before the deadline; add_file then "
                         "returned 0"),
             1u);

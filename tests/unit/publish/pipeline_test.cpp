@@ -226,7 +226,7 @@ TEST_F(PipelineTest, FailedFirstMountLeavesNothingBehind) {
   provider_->answer = ScriptedProvider::error(plugins::ErrorCode::NotFound, "no secret db");
   const Status status = publish(request());
   EXPECT_EQ(status.code, Code::NotFound);
-  EXPECT_EQ(status.message, "provider scripted: no secret db");
+  EXPECT_EQ(status.message, "no secret db");
   EXPECT_TRUE(target_is_pristine());
   EXPECT_NE(metrics_.expose().find("node_publish_error_total{provider=\"scripted\",error_type="
                                    "\"NotFound\",os_type=\"linux\"} 1"),
@@ -311,6 +311,17 @@ TEST_F(PipelineTest, ForeignMountPointIsNeitherMountedOverNorUnmounted) {
   status = pipeline_->unpublish("vol-1", target_.string());
   EXPECT_EQ(status.code, Code::FailedPrecondition);
   EXPECT_TRUE(mount::platform::is_mount_point(target_));
+}
+
+TEST_F(PipelineTest, TargetThatIsASymlinkIsRefusedAndNothingIsMounted) {
+  const fs::path elsewhere = root_ / "elsewhere";
+  fs::create_directory(elsewhere);
+  fs::create_directory_symlink(elsewhere, target_);
+  const Status status = publish(request());
+  EXPECT_EQ(status.code, Code::FailedPrecondition);
+  EXPECT_EQ(status.message, target_.string() + " is a symbolic link; refusing to mount through it");
+  EXPECT_FALSE(mount::platform::is_mount_point(elsewhere));
+  EXPECT_EQ(provider_->calls, 0);
 }
 
 TEST_F(PipelineTest, UnpublishRemovesEverythingAndIsIdempotent) {
