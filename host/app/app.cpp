@@ -56,6 +56,7 @@ std::vector<Action> startup_actions() {
       {"load_plugins", actions::load_plugins},
       {"check_required_plugins", actions::check_required_plugins},
       {"start_csi_server", actions::start_csi_server},
+      {"start_http_servers", actions::start_http_servers},
       {"wait_for_signal", actions::wait_for_signal},
   };
 }

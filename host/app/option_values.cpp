@@ -50,9 +50,11 @@ bool is_hostname(std::string_view text) {
 std::uint16_t parse_port(std::string_view port, std::string_view whole) {
   unsigned value = 0;
   const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (port.empty() || error != std::errc{} || end != port.data() + port.size() || value == 0 ||
-      value > 65535) {
-    fail(fmt::format("\"{}\": the port \"{}\" must be a number from 1 to 65535", whole, port));
+  if (port.empty() || error != std::errc{} || end != port.data() + port.size() || value > 65535) {
+    fail(
+        fmt::format("\"{}\": the port \"{}\" must be a number from 0 to 65535 (0: any free "
+                    "port)",
+                    whole, port));
   }
   return static_cast<std::uint16_t>(value);
 }

@@ -26,7 +26,8 @@ std::string to_string(const ListenAddress& address);
 // "unix:///ABSOLUTE/PATH" -> "/ABSOLUTE/PATH". TCP is refused: the CSI socket is node-local.
 std::filesystem::path parse_unix_endpoint(std::string_view text);
 
-// "host:port", ":port" or "[ipv6]:port", port 1-65535.
+// "host:port", ":port" or "[ipv6]:port", port 0-65535; port 0 lets the kernel pick a free port
+// (tests), and the server then logs the one it got.
 ListenAddress parse_listen_address(std::string_view text);
 
 // Go's strconv.ParseBool spellings (1, t, T, TRUE, true, True and the false forms), so values

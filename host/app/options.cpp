@@ -63,7 +63,11 @@ Descriptions make_descriptions() {
      "CSI driver name; keep the default to replace the upstream driver")
     ("metrics-addr", text()->value_name("ADDR")
          ->default_value(to_string(defaults.metrics_address)),
-     "address for /metrics: HOST:PORT, :PORT or [IPV6]:PORT")
+     "address for /metrics: HOST:PORT, :PORT or [IPV6]:PORT; port 0 picks a free port")
+    ("health-addr", text()->value_name("ADDR")
+         ->default_value(to_string(defaults.health_address)),
+     "address for /healthz (200 when the CSI socket answers and every required plugin is "
+     "healthy, else 503 with the reasons), same forms as --metrics-addr")
     ("enable-secret-rotation", flag()->default_value(bool_text(defaults.enable_secret_rotation)),
      "refresh mounted content periodically (--enable-secret-rotation, =true or =false)")
     ("rotation-poll-interval", text()->value_name("DURATION")
@@ -224,6 +228,9 @@ Options resolve(const std::vector<Layer>& layers) {
   });
   read_option(layers, "metrics-addr", [&](const std::string& value) {
     options.metrics_address = parse_listen_address(value);
+  });
+  read_option(layers, "health-addr", [&](const std::string& value) {
+    options.health_address = parse_listen_address(value);
   });
   read_option(layers, "enable-secret-rotation", [&](const std::string& value) {
     options.enable_secret_rotation = parse_bool(value);

@@ -23,7 +23,8 @@ struct Options {
   std::filesystem::path csi_socket = "/tmp/csi.sock";
   std::string node_id;  // empty = not set
   std::string driver_name = "secrets-store.csi.k8s.io";
-  ListenAddress metrics_address{"", 8095};
+  ListenAddress metrics_address{"", 8095};  // GET /metrics
+  ListenAddress health_address{"", 9808};   // GET /healthz (the livenessprobe sidecar's port)
   bool enable_secret_rotation = false;
   std::chrono::nanoseconds rotation_poll_interval = std::chrono::minutes(2);  // always > 0
 

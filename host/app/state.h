@@ -9,6 +9,7 @@
 #include "app/options.h"
 #include "csi/csi_server.h"
 #include "kube/spc_source.h"
+#include "metrics/http_server.h"
 #include "metrics/registry.h"
 #include "mount/state_store.h"
 #include "plugins/loader.h"
@@ -33,7 +34,13 @@ struct State {
   std::unique_ptr<publish::PublishMetrics> publish_metrics;
   std::unique_ptr<publish::Pipeline> pipeline;
   std::unique_ptr<csi::CsiServer> csi_server;
-  int stop_signal = 0;              // the signal that ended wait_for_signal, 0 before
+  // Made by start_http_servers; their handlers read the members above, so they are declared
+  // after them (destroyed first) and shutdown stops them first. When --metrics-addr and
+  // --health-addr are the same address, one server answers both paths and health_server stays
+  // null.
+  std::unique_ptr<metrics::HttpServer> metrics_server;
+  std::unique_ptr<metrics::HttpServer> health_server;
+  int stop_signal = 0;  // the signal that ended wait_for_signal, 0 before
 };
 
 }  // namespace sscsi::app

@@ -41,6 +41,7 @@ install -d -m 0755 "$work/plugins" "$work/spc"
 install -m 0644 "$mock_plugin" "$work/plugins/"
 "$host_bin" --endpoint "unix://$work/csi.sock" --nodeid sanity-node --plugin-dir "$work/plugins" \
   --spc-dir "$work/spc" --state-dir "$work/state" --allow-any-target \
+  --metrics-addr 127.0.0.1:0 --health-addr 127.0.0.1:0 \
   -v 2 2>"$work/host.log" &
 host_pid=$!
 for _ in $(seq 100); do

@@ -58,8 +58,10 @@ class HostTest : public testing::Test {
 
   // Where this test's host listens and keeps its state, so tests never share a socket.
   std::vector<std::string> private_paths() const {
-    return {"--endpoint", "unix://" + (run_dir_ / "csi.sock").string(), "--state-dir",
-            (run_dir_ / "state").string()};
+    return {"--endpoint",     "unix://" + (run_dir_ / "csi.sock").string(),
+            "--state-dir",    (run_dir_ / "state").string(),
+            "--metrics-addr", "127.0.0.1:0",
+            "--health-addr",  "127.0.0.1:0"};
   }
 
   void add_plugin(const fs::path& file) {

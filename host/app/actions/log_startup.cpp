@@ -19,14 +19,15 @@ std::string describe(const Options& o) {
         fmt::format("{}{}={}", plugin_configs.empty() ? "" : ",", name, file.string());
   }
   return fmt::format(
-      "options: endpoint={} nodeid={} drivername={} metrics-addr={} enable-secret-rotation={} "
-      "rotation-poll-interval={} log-format-json={} v={} plugin-dir={} plugin-config=[{}] "
-      "require-plugins=[{}] state-dir={} spc-dir={} kubeconfig={} config={}",
+      "options: endpoint={} nodeid={} drivername={} metrics-addr={} health-addr={} "
+      "enable-secret-rotation={} rotation-poll-interval={} log-format-json={} v={} plugin-dir={} "
+      "plugin-config=[{}] require-plugins=[{}] tmpfs-size={} allow-any-target={} state-dir={} "
+      "spc-dir={} kubeconfig={} config={}",
       o.endpoint, o.node_id.empty() ? "\"\"" : o.node_id, o.driver_name,
-      to_string(o.metrics_address), o.enable_secret_rotation,
+      to_string(o.metrics_address), to_string(o.health_address), o.enable_secret_rotation,
       format_duration(o.rotation_poll_interval), o.log_format_json, o.verbosity,
       o.plugin_dir.string(), plugin_configs, fmt::join(o.required_plugins, ","),
-      o.state_dir.string(), o.spc_dir.empty() ? "\"\"" : o.spc_dir.string(),
+      o.tmpfs_size_bytes, o.allow_any_target, o.state_dir.string(), o.spc_dir.empty() ? "\"\"" : o.spc_dir.string(),
       o.kubeconfig.empty() ? "\"\"" : o.kubeconfig.string(),
       o.config_file.empty() ? "\"\"" : o.config_file.string());
 }

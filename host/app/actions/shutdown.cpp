@@ -5,6 +5,11 @@
 namespace sscsi::app::actions {
 
 ActionResult shutdown(State& state) {
+  // The HTTP handlers read the CSI server and the plugins: stop them before those go.
+  if (state.metrics_server != nullptr) state.metrics_server->stop();
+  if (state.health_server != nullptr) state.health_server->stop();
+  state.metrics_server.reset();
+  state.health_server.reset();
   if (state.csi_server != nullptr) {
     // No new calls; running ones finish (a publish returns by its own deadline).
     state.csi_server->shutdown();

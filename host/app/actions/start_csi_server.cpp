@@ -63,6 +63,9 @@ ActionResult start_csi_server(State& state) {
   server.version = build_info().version;
   server.node_id = options.node_id;
   server.allow_any_target = options.allow_any_target;
+  // Probe fails while a required plugin is missing or unhealthy, as /healthz does. The state
+  // outlives the server (shutdown stops it first).
+  server.ready = [&state] { return plugin_health_problems(state).empty(); };
   try {
     state.csi_server = csi::CsiServer::start(server, *state.pipeline);
   } catch (const std::exception& error) {

@@ -65,6 +65,7 @@ TEST(AppOptions, DefaultsAreUpstreamsWhereUpstreamHasTheFlag) {
   EXPECT_EQ(options.node_id, "");
   EXPECT_EQ(options.driver_name, "secrets-store.csi.k8s.io");
   EXPECT_EQ(options.metrics_address, (ListenAddress{"", 8095}));
+  EXPECT_EQ(options.health_address, (ListenAddress{"", 9808}));
   EXPECT_FALSE(options.enable_secret_rotation);
   EXPECT_EQ(options.rotation_poll_interval, 2min);
   EXPECT_FALSE(options.log_format_json);
@@ -86,6 +87,7 @@ TEST(AppOptions, ReadsEveryOptionFromTheCommandLine) {
       "--drivername=example.csi.k8s.io",
       "--metrics-addr",
       "127.0.0.1:9095",
+      "--health-addr=[::1]:0",
       "--enable-secret-rotation",
       "--rotation-poll-interval=1m30s",
       "--log-format-json=true",
@@ -105,6 +107,7 @@ TEST(AppOptions, ReadsEveryOptionFromTheCommandLine) {
   EXPECT_EQ(options.node_id, "node-7");
   EXPECT_EQ(options.driver_name, "example.csi.k8s.io");
   EXPECT_EQ(options.metrics_address, (ListenAddress{"127.0.0.1", 9095}));
+  EXPECT_EQ(options.health_address, (ListenAddress{"::1", 0}));
   EXPECT_TRUE(options.enable_secret_rotation);
   EXPECT_EQ(options.rotation_poll_interval, 90s);
   EXPECT_TRUE(options.log_format_json);
@@ -165,14 +168,14 @@ TEST(AppOptions, HelpListsEveryOptionWithItsDefault) {
   EXPECT_EQ(help.err, "");
   EXPECT_TRUE(help.out.starts_with("Usage: sscsi-host [OPTIONS]\n"));
   for (const char* option :
-       {"--endpoint", "--nodeid", "--drivername", "--metrics-addr", "--enable-secret-rotation",
-        "--rotation-poll-interval", "--log-format-json", "--v", "--plugin-dir", "--plugin-config",
-        "--require-plugins", "--state-dir", "--spc-dir", "--kubeconfig", "--config", "--help",
-        "--version"}) {
+       {"--endpoint", "--nodeid", "--drivername", "--metrics-addr", "--health-addr",
+        "--enable-secret-rotation", "--rotation-poll-interval", "--log-format-json", "--v",
+        "--plugin-dir", "--plugin-config", "--require-plugins", "--state-dir", "--spc-dir",
+        "--kubeconfig", "--config", "--help", "--version"}) {
     EXPECT_NE(help.out.find(option), std::string::npos) << option;
   }
   for (const char* default_value :
-       {"(=unix:///tmp/csi.sock)", "(=secrets-store.csi.k8s.io)", "(=:8095)", "(=2m)",
+       {"(=unix:///tmp/csi.sock)", "(=secrets-store.csi.k8s.io)", "(=:8095)", "(=:9808)", "(=2m)",
         "(=/usr/lib/sscsi/plugins)", "(=/run/sscsi)", "(=false)", "(=0)"}) {
     EXPECT_NE(help.out.find(default_value), std::string::npos) << default_value;
   }
@@ -243,6 +246,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{{"--drivername=bad_name"}, "option --drivername: \"bad_name\" is not a CSI"},
         ErrorCase{{"--metrics-addr=8095"}, "option --metrics-addr: \"8095\" must have the form"},
         ErrorCase{{"--metrics-addr=:99999"}, "option --metrics-addr: \":99999\": the port"},
+        ErrorCase{{"--health-addr=9808"}, "option --health-addr: \"9808\" must have the form"},
         ErrorCase{{"--enable-secret-rotation=maybe"},
                   "option --enable-secret-rotation: \"maybe\" is not a boolean"},
         ErrorCase{{"--log-format-json=yes"}, "option --log-format-json: \"yes\" is not a boolean"},
@@ -284,6 +288,7 @@ TEST_F(AppConfigFileTest, ReadsEveryKeyFromTheFile) {
       "nodeid = node-1\n"
       "drivername = secrets-store.csi.k8s.io\n"
       "metrics-addr = :9000\n"
+      "health-addr = 127.0.0.1:9001\n"
       "enable-secret-rotation = true\n"
       "rotation-poll-interval = 30s\n"
       "log-format-json = true\n"
@@ -301,6 +306,7 @@ TEST_F(AppConfigFileTest, ReadsEveryKeyFromTheFile) {
   EXPECT_EQ(options.csi_socket, "/csi/csi.sock");
   EXPECT_EQ(options.node_id, "node-1");
   EXPECT_EQ(options.metrics_address, (ListenAddress{"", 9000}));
+  EXPECT_EQ(options.health_address, (ListenAddress{"127.0.0.1", 9001}));
   EXPECT_TRUE(options.enable_secret_rotation);
   EXPECT_EQ(options.rotation_poll_interval, 30s);
   EXPECT_TRUE(options.log_format_json);
