@@ -123,8 +123,9 @@ MockProvider::Outcome MockProvider::answer(const sscsi_mount_request& request,
                                            const sscsi_mount_sink& sink) {
   Outcome outcome;
   try {
-    const MountParameters parameters = parse_mount_parameters(request.attributes_json);
-    outcome.objects = parameters.objects.size();
+    const MountParameters parameters =
+        parse_mount_parameters(request.attributes_json, parsed_objects_);
+    outcome.objects = parameters.objects->size();
     const CallCancellation cancellation(host_, request);
     wait_injected_latency(parameters.latency, cancellation);
     if (parameters.failure) {
@@ -134,9 +135,9 @@ MockProvider::Outcome MockProvider::answer(const sscsi_mount_request& request,
     // Everything is read before anything is handed over, so a missing file fails the mount
     // without a half-built answer.
     std::vector<WipedBytes> contents;
-    contents.reserve(parameters.objects.size());
+    contents.reserve(parameters.objects->size());
     stop_if_cancelled(cancellation);
-    for (const ObjectSpec& object : parameters.objects) {
+    for (const ObjectSpec& object : *parameters.objects) {
       if (object.content) {
         contents.emplace_back(*object.content);
       } else {
@@ -146,8 +147,8 @@ MockProvider::Outcome MockProvider::answer(const sscsi_mount_request& request,
       }
     }
 
-    for (std::size_t i = 0; i < parameters.objects.size(); ++i) {
-      const ObjectSpec& object = parameters.objects[i];
+    for (std::size_t i = 0; i < parameters.objects->size(); ++i) {
+      const ObjectSpec& object = (*parameters.objects)[i];
       const WipedBytes& bytes = contents[i];
       const std::uint32_t mode = object.mode.value_or(request.default_file_mode);
       // A refusal means the host has already failed the answer and said why: stop.

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "call_counter.h"
+#include "parsed_objects_cache.h"
 #include "provider_config.h"
 
 namespace sscsi::mock {
@@ -40,6 +41,7 @@ class MockProvider {
   const ProviderConfig config_;
   const std::uint32_t mount_metric_;
   CallCounter calls_per_target_;
+  ParsedObjectsCache parsed_objects_;
 };
 
 }  // namespace sscsi::mock

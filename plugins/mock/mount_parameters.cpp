@@ -116,14 +116,14 @@ std::optional<InjectedFailure> injected_failure(const json& attributes) {
 
 }  // namespace
 
-MountParameters parse_mount_parameters(const char* attributes_json) {
+MountParameters parse_mount_parameters(const char* attributes_json, ParsedObjectsCache& cache) {
   const json attributes = parse_attributes(attributes_json);
   MountParameters parameters;
   const std::optional<std::string> objects = parameter(attributes, "objects");
   if (!objects) {
     throw invalid_parameters("parameter objects is not set; it lists the objects the volume holds");
   }
-  parameters.objects = parse_objects(*objects);
+  parameters.objects = cache.get(*objects);
   parameters.failure = injected_failure(attributes);
   parameters.latency = duration_parameter(attributes, "latency");
   return parameters;

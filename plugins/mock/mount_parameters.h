@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "object_spec.h"
+#include "parsed_objects_cache.h"
 
 namespace sscsi::mock {
 
@@ -32,7 +33,7 @@ struct InjectedFailure {
 };
 
 struct MountParameters {
-  std::vector<ObjectSpec> objects;
+  std::shared_ptr<const std::vector<ObjectSpec>> objects;  // never null
   std::optional<InjectedFailure> failure;
   std::chrono::nanoseconds latency{0};
 };
@@ -42,6 +43,7 @@ inline constexpr const char* kDefaultFailMessage = "injected failure";
 // Reads and validates the parameters. Throws MountError(SSCSI_INVALID_PARAMETERS) with a message
 // naming the parameter and the problem. Messages never quote the attributes themselves (they
 // carry service-account tokens); they quote only the value of the parameter at fault.
-MountParameters parse_mount_parameters(const char* attributes_json);
+// `objects` is parsed through `cache`.
+MountParameters parse_mount_parameters(const char* attributes_json, ParsedObjectsCache& cache);
 
 }  // namespace sscsi::mock
