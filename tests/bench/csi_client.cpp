@@ -7,13 +7,12 @@
 #include <fmt/format.h>
 
 #include "csi/status_codes.h"
-#include "csi/volume_context_keys.h"
+#include "sscsi-ctl/publish_request.h"
 
 namespace sscsi::bench {
 namespace {
 
 namespace pb = ::csi::v1;
-namespace keys = sscsi::csi::keys;
 using Clock = std::chrono::steady_clock;
 
 double millis_between(Clock::time_point from, Clock::time_point to) {
@@ -81,30 +80,20 @@ StormResult run_storm(const std::vector<Request>& requests, Prepare prepare,
 
 }  // namespace
 
+// The same requests sscsi-ctl sends (and the kubelet's shape): one builder for both.
 pb::NodePublishVolumeRequest publish_request(const PodVolume& volume, const ClassRef& spc) {
-  pb::NodePublishVolumeRequest request;
-  request.set_volume_id(volume.volume_id);
-  request.set_target_path(volume.target);
-  request.set_readonly(true);
-  pb::VolumeCapability* capability = request.mutable_volume_capability();
-  capability->mutable_mount();
-  capability->mutable_access_mode()->set_mode(
-      pb::VolumeCapability::AccessMode::SINGLE_NODE_READER_ONLY);
-  auto& context = *request.mutable_volume_context();
-  context[std::string(keys::kSecretProviderClass)] = spc.name;
-  context[std::string(keys::kPodName)] = volume.pod_name;
-  context[std::string(keys::kPodNamespace)] = spc.namespace_name;
-  context[std::string(keys::kPodUid)] = volume.pod_uid;
-  context[std::string(keys::kServiceAccountName)] = "default";
-  context[std::string(keys::kEphemeral)] = "true";
-  return request;
+  tools::PublishCommand command;
+  command.target = volume.target;
+  command.secret_provider_class = spc.name;
+  command.pod_namespace = spc.namespace_name;
+  command.pod_name = volume.pod_name;
+  command.pod_uid = volume.pod_uid;
+  command.volume_id = volume.volume_id;
+  return tools::make_publish_request(command, std::chrono::system_clock::now());
 }
 
 pb::NodeUnpublishVolumeRequest unpublish_request(const PodVolume& volume) {
-  pb::NodeUnpublishVolumeRequest request;
-  request.set_volume_id(volume.volume_id);
-  request.set_target_path(volume.target);
-  return request;
+  return tools::make_unpublish_request({volume.target, volume.volume_id});
 }
 
 std::string describe(const grpc::Status& status) {
