@@ -55,6 +55,7 @@ std::vector<Action> startup_actions() {
       {"log_startup", actions::log_startup},
       {"load_plugins", actions::load_plugins},
       {"check_required_plugins", actions::check_required_plugins},
+      {"connect_cluster", actions::connect_cluster},
       {"start_csi_server", actions::start_csi_server},
       {"start_http_servers", actions::start_http_servers},
       {"wait_for_signal", actions::wait_for_signal},

@@ -160,6 +160,16 @@ int parse_verbosity(std::string_view text) {
   return value;
 }
 
+int parse_bounded_int(std::string_view text, int min, int max) {
+  int value = min - 1;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size() || value < min ||
+      value > max) {
+    fail(fmt::format("\"{}\" must be a whole number from {} to {}", text, min, max));
+  }
+  return value;
+}
+
 std::uint64_t parse_size(std::string_view text) {
   static constexpr std::pair<std::string_view, std::uint64_t> kSuffixes[] = {
       {"Ki", 1ull << 10}, {"Mi", 1ull << 20}, {"Gi", 1ull << 30},

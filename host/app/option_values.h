@@ -37,6 +37,9 @@ bool parse_bool(std::string_view text);
 // klog verbosity: a whole number from 0 to 5.
 int parse_verbosity(std::string_view text);
 
+// A whole number from `min` to `max` (client-side API rate and burst).
+int parse_bounded_int(std::string_view text, int min, int max);
+
 // Provider names as the plugin ABI defines them: ^[a-zA-Z0-9_-]{1,30}$.
 bool is_provider_name(std::string_view name);
 

@@ -95,7 +95,13 @@ Descriptions make_descriptions() {
     ("spc-dir", text()->value_name("DIR")->default_value(defaults.spc_dir.string(), "\"\""),
      "directory of SecretProviderClass YAML files for standalone mode (empty: none)")
     ("kubeconfig", text()->value_name("FILE")->default_value(defaults.kubeconfig.string(), "\"\""),
-     "kubeconfig for development (empty: in-cluster configuration)");
+     "kubeconfig for development (empty: in-cluster configuration when KUBERNETES_SERVICE_HOST "
+     "is set); not together with --spc-dir")
+    ("kube-api-qps", text()->value_name("N")->default_value(std::to_string(defaults.kube_api_qps)),
+     "steady rate of requests to the Kubernetes API server, per second (1-1000)")
+    ("kube-api-burst", text()->value_name("N")
+         ->default_value(std::to_string(defaults.kube_api_burst)),
+     "requests to the Kubernetes API server allowed at once above the steady rate (1-10000)");
   d.command_only.add_options()
     ("config", text()->value_name("FILE"),
      "read options from FILE (`key = value` lines, # comments, a key repeated for repeatable "
@@ -262,6 +268,17 @@ Options resolve(const std::vector<Layer>& layers) {
               [&](const std::string& value) { options.allow_any_target = parse_bool(value); });
   read_option(layers, "spc-dir", [&](const std::string& value) { options.spc_dir = value; });
   read_option(layers, "kubeconfig", [&](const std::string& value) { options.kubeconfig = value; });
+  read_option(layers, "kube-api-qps", [&](const std::string& value) {
+    options.kube_api_qps = parse_bounded_int(value, 1, 1000);
+  });
+  read_option(layers, "kube-api-burst", [&](const std::string& value) {
+    options.kube_api_burst = parse_bounded_int(value, 1, 10000);
+  });
+  if (!options.spc_dir.empty() && !options.kubeconfig.empty()) {
+    throw UsageError(
+        "--spc-dir and --kubeconfig exclude each other: SecretProviderClasses come either from "
+        "files (standalone) or from the cluster");
+  }
   return options;
 }
 

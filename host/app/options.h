@@ -44,7 +44,10 @@ struct Options {
   std::filesystem::path state_dir = "/run/sscsi";  // absolute
   std::filesystem::path spc_dir;                   // empty = no standalone SecretProviderClasses
   std::filesystem::path kubeconfig;                // empty = in-cluster configuration
-  std::filesystem::path config_file;               // empty = none given
+  // Client-side limit on requests to the API server: a steady rate and a burst above it.
+  int kube_api_qps = 20;
+  int kube_api_burst = 30;
+  std::filesystem::path config_file;  // empty = none given
 };
 
 // What to do instead of running: print `out` to stdout and `err` to stderr, exit with the code.

@@ -8,7 +8,10 @@
 
 #include "app/options.h"
 #include "csi/csi_server.h"
+#include "kube/api_client.h"
+#include "kube/cluster_link.h"
 #include "kube/spc_source.h"
+#include "kube/sync/event_recorder.h"
 #include "metrics/http_server.h"
 #include "metrics/registry.h"
 #include "mount/state_store.h"
@@ -29,7 +32,12 @@ struct State {
   plugins::LoadReport load_report;  // what load_plugins loaded and refused
   // Made by start_csi_server; the server goes first at shutdown (declared last), then the
   // pipeline it calls, then what the pipeline uses.
+  // Made by connect_cluster: the API client (null in standalone mode), the event recorder that
+  // posts through it, the SecretProviderClass source and the cluster link the pipeline uses.
+  std::unique_ptr<kube::ApiClient> api;
+  std::unique_ptr<kube::EventRecorder> events;
   std::unique_ptr<kube::SpcSource> classes;
+  std::unique_ptr<kube::ClusterLink> cluster;
   std::unique_ptr<mount::StateStore> mount_state;
   std::unique_ptr<publish::PublishMetrics> publish_metrics;
   std::unique_ptr<publish::Pipeline> pipeline;

@@ -9,7 +9,7 @@
 namespace sscsi::kube {
 
 struct SpcLookupError {
-  enum class Kind { NotFound, Invalid, Unavailable };
+  enum class Kind { NotFound, Invalid, Forbidden, Unavailable };
   Kind kind = Kind::NotFound;
   std::string message;  // names the class, the namespace and where it looked
 };

@@ -37,16 +37,70 @@ std::string context_value(const PublishRequest& request, const char* key) {
 
 Code code_for(plugins::ErrorCode code) {
   switch (code) {
-    case plugins::ErrorCode::InvalidParameters: return Code::InvalidArgument;
-    case plugins::ErrorCode::NotFound: return Code::NotFound;
-    case plugins::ErrorCode::Unauthorized: return Code::PermissionDenied;
-    case plugins::ErrorCode::Throttled: return Code::ResourceExhausted;
-    case plugins::ErrorCode::Unavailable: return Code::Unavailable;
-    case plugins::ErrorCode::DeadlineExceeded: return Code::DeadlineExceeded;
+    case plugins::ErrorCode::InvalidParameters:
+      return Code::InvalidArgument;
+    case plugins::ErrorCode::NotFound:
+      return Code::NotFound;
+    case plugins::ErrorCode::Unauthorized:
+      return Code::PermissionDenied;
+    case plugins::ErrorCode::Throttled:
+      return Code::ResourceExhausted;
+    case plugins::ErrorCode::Unavailable:
+      return Code::Unavailable;
+    case plugins::ErrorCode::DeadlineExceeded:
+      return Code::DeadlineExceeded;
     case plugins::ErrorCode::Internal:
-    case plugins::ErrorCode::InvalidAnswer: return Code::Internal;
+    case plugins::ErrorCode::InvalidAnswer:
+      return Code::Internal;
   }
   return Code::Internal;
+}
+
+Code code_for(kube::LinkError::Kind kind) {
+  using Kind = kube::LinkError::Kind;
+  switch (kind) {
+    case Kind::NotFound:
+      return Code::NotFound;
+    case Kind::Mismatch:
+    case Kind::Conflict:
+      return Code::FailedPrecondition;
+    case Kind::Forbidden:
+      return Code::PermissionDenied;
+    case Kind::Invalid:
+      return Code::InvalidArgument;
+    case Kind::Unavailable:
+      return Code::Unavailable;
+  }
+  return Code::Internal;
+}
+
+kube::PodRef pod_of(const mount::MountRecord& record) {
+  return {.name = record.pod_name,
+          .namespace_name = record.pod_namespace,
+          .uid = record.pod_uid};
+}
+
+// What the cluster link is told about a mount: the files are looked up in the answer that was
+// just written, so nothing is read back from the volume.
+kube::MountedVolume mounted_volume(const mount::MountRecord& record,
+                                   const kube::SecretProviderClass& spc,
+                                   const std::vector<mount::PayloadFile>& files) {
+  kube::MountedVolume volume;
+  volume.pod = pod_of(record);
+  volume.spc = &spc;
+  volume.target_path = record.target_path;
+  for (const mount::ObjectVersion& object : record.objects) {
+    volume.objects.emplace_back(object.id, object.version);
+  }
+  volume.files = [&files](const std::string& path) -> std::optional<std::string_view> {
+    for (const mount::PayloadFile& file : files) {
+      if (file.path == path) {
+        return std::string_view(reinterpret_cast<const char*>(file.data.data()), file.data.size());
+      }
+    }
+    return std::nullopt;
+  };
+  return volume;
 }
 
 Clock::time_point provider_deadline(Clock::time_point deadline) {
@@ -70,11 +124,11 @@ struct Pipeline::Resolved {
   plugins::MountCall call;
 };
 
-Pipeline::Pipeline(PipelineOptions options, kube::SpcSource& classes,
-                   plugins::Registry& providers, mount::StateStore& state,
-                   PublishMetrics& metrics)
+Pipeline::Pipeline(PipelineOptions options, kube::SpcSource& classes, kube::ClusterLink& cluster,
+                   plugins::Registry& providers, mount::StateStore& state, PublishMetrics& metrics)
     : options_(std::move(options)),
       classes_(classes),
+      cluster_(cluster),
       providers_(providers),
       state_(state),
       metrics_(metrics) {}
@@ -84,9 +138,11 @@ Status Pipeline::resolve(const PublishRequest& request, Resolved& out) {
   const std::string name = context_value(request, kSpcKey);
   kube::SpcLookup lookup = classes_.get(ns, name);
   if (auto* error = std::get_if<kube::SpcLookupError>(&lookup)) {
-    const Code code = error->kind == kube::SpcLookupError::Kind::NotFound   ? Code::NotFound
-                      : error->kind == kube::SpcLookupError::Kind::Invalid ? Code::InvalidArgument
-                                                                            : Code::Unavailable;
+    using Kind = kube::SpcLookupError::Kind;
+    const Code code = error->kind == Kind::NotFound    ? Code::NotFound
+                      : error->kind == Kind::Invalid   ? Code::InvalidArgument
+                      : error->kind == Kind::Forbidden ? Code::PermissionDenied
+                                                       : Code::Unavailable;
     out.error_type = "SecretProviderClassNotFound";
     return {code, error->message};
   }
@@ -148,9 +204,9 @@ Status Pipeline::publish(const PublishRequest& request, Clock::time_point deadli
   std::error_code link_error;
   if (fs::is_symlink(fs::symlink_status(request.target_path, link_error))) {
     metrics_.publish_error("", "FailedToEnsureMountPoint");
-    return {Code::FailedPrecondition,
-            fmt::format("{} is a symbolic link; refusing to mount through it",
-                        request.target_path)};
+    return {
+        Code::FailedPrecondition,
+        fmt::format("{} is a symbolic link; refusing to mount through it", request.target_path)};
   }
   // A record without object versions is a first mount that never finished (the host died
   // during it): start that mount again from scratch.
@@ -183,6 +239,13 @@ Status Pipeline::first_mount(const PublishRequest& request, Clock::time_point de
   }
   const std::string& provider_name = resolved.provider->name();
   const fs::path target = request.target_path;
+  const kube::PodRef pod{.name = context_value(request, kPodNameKey),
+                         .namespace_name = context_value(request, kPodNamespaceKey),
+                         .uid = context_value(request, kPodUidKey)};
+  if (auto error = cluster_.check_pod(pod)) {
+    metrics_.publish_error(provider_name, error->reason);
+    return {code_for(error->kind), error->message};
+  }
 
   mount::MountRecord record;
   record.target_path = request.target_path;
@@ -241,11 +304,25 @@ Status Pipeline::first_mount(const PublishRequest& request, Clock::time_point de
   try {
     mount::write_payload(target, answer.files, options_.write_limits);
     record.objects = answer.versions;
-    state_.save(record);
   } catch (const mount::Error& e) {
     undo();
     metrics_.publish_error(provider_name, "FileWriteError");
     return write_failure(request.target_path, e);
+  }
+  // The pod status and synced Secrets come before the record is complete: a failure here fails
+  // the mount like any other, and the kubelet's retry tries the whole mount again.
+  if (auto error = report_mount(mounted_volume(record, resolved.spc, answer.files))) {
+    undo();
+    metrics_.publish_error(provider_name, error->reason);
+    return {code_for(error->kind), error->message};
+  }
+  try {
+    state_.save(record);
+  } catch (const mount::Error& e) {
+    undo();
+    metrics_.publish_error(provider_name, "FileWriteError");
+    return {Code::Internal,
+            fmt::format("recording the mount of {}: {}", request.target_path, e.what())};
   }
   metrics_.publish_ok(provider_name);
   spdlog::info("mounted {} file(s) from provider {} for pod {}/{} at {}", answer.files.size(),
@@ -266,6 +343,7 @@ Status Pipeline::refresh(const PublishRequest& request, mount::MountRecord recor
     metrics_.publish_error(record.provider, error_type);
     spdlog::warn("refresh of {} failed, keeping the current content: {}", request.target_path,
                  message);
+    cluster_.refresh_failed(pod_of(record), message);
     return Status{};
   };
 
@@ -286,16 +364,38 @@ Status Pipeline::refresh(const PublishRequest& request, mount::MountRecord recor
     record.provider = resolved.provider->name();
     record.last_refresh = Clock::now();
     state_.save(record);
-    metrics_.rotation_ok(record.provider, written.swapped, seconds());
-    metrics_.publish_ok(record.provider);
     if (written.swapped) {
       spdlog::info("refreshed {}: new content from provider {}", request.target_path,
                    record.provider);
     }
+    kube::MountedVolume volume = mounted_volume(record, resolved.spc, answer.files);
+    volume.refresh = true;
+    volume.content_changed = written.swapped;
+    // The new files stay either way; a Secret that could not follow them is retried on the
+    // next refresh and reported as an event meanwhile.
+    if (auto error = report_mount(volume)) {
+      metrics_.rotation_error(record.provider, error->reason, seconds());
+      metrics_.publish_error(record.provider, error->reason);
+      spdlog::warn("refresh of {}: {}", request.target_path, error->message);
+      return Status{};
+    }
+    metrics_.rotation_ok(record.provider, written.swapped, seconds());
+    metrics_.publish_ok(record.provider);
   } catch (const mount::Error& e) {
     return keep_old("FileWriteError", e.what());
   }
   return {};
+}
+
+std::optional<kube::LinkError> Pipeline::report_mount(const kube::MountedVolume& volume) {
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<kube::LinkError> error = cluster_.mounted(volume);
+  if (!error && !volume.spc->secret_objects.empty()) {
+    metrics_.sync_ok(
+        volume.spc->provider,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+  return error;
 }
 
 Status Pipeline::unpublish(const std::string& /*volume_id*/, const std::string& target_path) {

@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
+#include "kube/cluster_link.h"
 #include "kube/spc_source.h"
 #include "mount/payload_check.h"
 #include "mount/state_store.h"
@@ -27,8 +29,8 @@ struct PipelineOptions {
 
 class Pipeline final : public Publisher {
  public:
-  Pipeline(PipelineOptions options, kube::SpcSource& classes, plugins::Registry& providers,
-           mount::StateStore& state, PublishMetrics& metrics);
+  Pipeline(PipelineOptions options, kube::SpcSource& classes, kube::ClusterLink& cluster,
+           plugins::Registry& providers, mount::StateStore& state, PublishMetrics& metrics);
 
   Status publish(const PublishRequest& request,
                  std::chrono::system_clock::time_point deadline) override;
@@ -38,14 +40,16 @@ class Pipeline final : public Publisher {
   struct Resolved;  // the class, the provider and what the provider is sent
 
   Status resolve(const PublishRequest& request, Resolved& out);
-  Status first_mount(const PublishRequest& request,
-                     std::chrono::system_clock::time_point deadline);
+  Status first_mount(const PublishRequest& request, std::chrono::system_clock::time_point deadline);
   Status refresh(const PublishRequest& request, mount::MountRecord record,
                  std::chrono::system_clock::time_point deadline);
   Status unpublish_locked(const std::string& target_path);
+  // Tells the cluster about a written mount; times the Secret sync it includes.
+  std::optional<kube::LinkError> report_mount(const kube::MountedVolume& volume);
 
   PipelineOptions options_;
   kube::SpcSource& classes_;
+  kube::ClusterLink& cluster_;
   plugins::Registry& providers_;
   mount::StateStore& state_;
   PublishMetrics& metrics_;

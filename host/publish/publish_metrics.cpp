@@ -41,7 +41,15 @@ PublishMetrics::PublishMetrics(metrics::Registry& registry)
                                                     "rotation_reconcile_duration_sec",
                                                     "Duration of refreshes, in seconds.",
                                                     {"os_type"},
-                                                    kDurationBuckets})) {}
+                                                    kDurationBuckets})),
+      sync_k8s_secret_(counter(registry, "sync_k8s_secret_total",
+                               "Syncs of secretObjects into Kubernetes Secrets.",
+                               {"provider", "os_type"})),
+      sync_k8s_secret_duration_(registry.define({metrics::Kind::Histogram,
+                                                 "sync_k8s_secret_duration_sec",
+                                                 "Duration of Secret syncs, in seconds.",
+                                                 {"os_type"},
+                                                 kDurationBuckets})) {}
 
 void PublishMetrics::record(metrics::MetricId id, std::initializer_list<std::string_view> labels,
                             double value) {
@@ -69,6 +77,11 @@ void PublishMetrics::rotation_error(const std::string& provider, const std::stri
                                     double seconds) {
   record(rotation_reconcile_error_, {provider, error_type, kOsType, "false"});
   record(rotation_reconcile_duration_, {kOsType}, seconds);
+}
+
+void PublishMetrics::sync_ok(const std::string& provider, double seconds) {
+  record(sync_k8s_secret_, {provider, kOsType});
+  record(sync_k8s_secret_duration_, {kOsType}, seconds);
 }
 
 }  // namespace sscsi::publish

@@ -19,6 +19,9 @@ class PublishMetrics {
   // A refresh of a mounted volume; `rotated` = new content was written.
   void rotation_ok(const std::string& provider, bool rotated, double seconds);
   void rotation_error(const std::string& provider, const std::string& error_type, double seconds);
+  // A completed sync of a class's secretObjects into Kubernetes Secrets (upstream defines these
+  // and never records them).
+  void sync_ok(const std::string& provider, double seconds);
 
  private:
   void record(metrics::MetricId id, std::initializer_list<std::string_view> labels,
@@ -32,6 +35,8 @@ class PublishMetrics {
   metrics::MetricId rotation_reconcile_;
   metrics::MetricId rotation_reconcile_error_;
   metrics::MetricId rotation_reconcile_duration_;
+  metrics::MetricId sync_k8s_secret_;
+  metrics::MetricId sync_k8s_secret_duration_;
 };
 
 }  // namespace sscsi::publish

@@ -92,11 +92,11 @@ std::vector<std::string> CsiHost::arguments() const {
                                 "--state-dir",     state_dir().string(),
                                 "--plugin-dir",    plugin_dir().string(),
                                 "--plugin-config", "mock=" + (root_ / "mock.json").string(),
-                                "--spc-dir",       spc_dir().string(),
                                 "--nodeid",        "integration-node",
                                 // any free ports, so that hosts of parallel tests never collide
                                 "--metrics-addr",  "127.0.0.1:0",
                                 "--health-addr",   "127.0.0.1:0"};
+  if (setup_.spc_dir) args.insert(args.end(), {"--spc-dir", spc_dir().string()});
   args.insert(args.end(), setup_.extra_args.begin(), setup_.extra_args.end());
   return args;
 }

@@ -34,6 +34,9 @@ struct CsiHostSetup {
   std::vector<std::string> test_plugins{};
   // Passed after the standard arguments (e.g. --enable-secret-rotation, -v 5).
   std::vector<std::string> extra_args{};
+  // --spc-dir <root>/spc; false for hosts that read SecretProviderClasses from a cluster (pass
+  // --kubeconfig or the in-cluster environment instead).
+  bool spc_dir = true;
 };
 
 class CsiHost {

@@ -16,6 +16,7 @@ ActionResult block_signals(State& state);           // before any thread exists
 ActionResult log_startup(State& state);             // version and options, no secrets
 ActionResult load_plugins(State& state);            // exit 1 when the directory is unusable
 ActionResult check_required_plugins(State& state);  // exit 1 naming what is missing and why
+ActionResult connect_cluster(State& state);          // SecretProviderClass source, cluster link
 ActionResult start_csi_server(State& state);        // mount records, pipeline, CSI socket
 ActionResult start_http_servers(State& state);      // /metrics and /healthz; logs their address
 ActionResult wait_for_signal(State& state);         // until SIGTERM or SIGINT

@@ -3,23 +3,9 @@
 
 #include "app/actions/actions.h"
 #include "app/version.h"
-#include "kube/spc_file_source.h"
 
 namespace sscsi::app::actions {
 namespace {
-
-// Without --spc-dir there is nowhere to find SecretProviderClasses: the host still serves CSI
-// (probes, unpublish of existing mounts) and says what to do on every publish.
-class NoSpcSource final : public kube::SpcSource {
- public:
-  kube::SpcLookup get(const std::string& namespace_name, const std::string& name) override {
-    return kube::SpcLookupError{
-        kube::SpcLookupError::Kind::Unavailable,
-        fmt::format("cannot look up SecretProviderClass {}/{}: no source is configured; start "
-                    "sscsi-host with --spc-dir DIR",
-                    namespace_name, name)};
-  }
-};
 
 // Loads the mount records a previous run left and forgets the ones whose volume is gone.
 void carry_over_mounts(const mount::StateStore& store) {
@@ -37,13 +23,6 @@ void carry_over_mounts(const mount::StateStore& store) {
 
 ActionResult start_csi_server(State& state) {
   const Options& options = state.options;
-  if (options.spc_dir.empty()) {
-    state.classes = std::make_unique<NoSpcSource>();
-    spdlog::warn("no --spc-dir given: publishes will fail until SecretProviderClasses have a "
-                 "source");
-  } else {
-    state.classes = std::make_unique<kube::SpcFileSource>(options.spc_dir);
-  }
   state.mount_state = std::make_unique<mount::StateStore>(options.state_dir);
   carry_over_mounts(*state.mount_state);
 
@@ -54,8 +33,9 @@ ActionResult start_csi_server(State& state) {
   pipeline.rotation_poll_interval =
       std::chrono::duration_cast<std::chrono::milliseconds>(options.rotation_poll_interval);
   state.publish_metrics = std::make_unique<publish::PublishMetrics>(state.metrics);
-  state.pipeline = std::make_unique<publish::Pipeline>(
-      pipeline, *state.classes, *state.plugins, *state.mount_state, *state.publish_metrics);
+  state.pipeline =
+      std::make_unique<publish::Pipeline>(pipeline, *state.classes, *state.cluster, *state.plugins,
+                                          *state.mount_state, *state.publish_metrics);
 
   csi::CsiServerOptions server;
   server.endpoint = options.endpoint;

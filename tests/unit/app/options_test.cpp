@@ -76,6 +76,8 @@ TEST(AppOptions, DefaultsAreUpstreamsWhereUpstreamHasTheFlag) {
   EXPECT_EQ(options.state_dir, "/run/sscsi");
   EXPECT_EQ(options.spc_dir, "");
   EXPECT_EQ(options.kubeconfig, "");
+  EXPECT_EQ(options.kube_api_qps, 20);
+  EXPECT_EQ(options.kube_api_burst, 30);
   EXPECT_EQ(options.config_file, "");
 }
 
@@ -100,7 +102,9 @@ TEST(AppOptions, ReadsEveryOptionFromTheCommandLine) {
       "--require-plugins=azure,mock",
       "--state-dir=/var/lib/sscsi",
       "--spc-dir=/etc/sscsi/spc",
-      "--kubeconfig=/root/.kube/config",
+      "--kube-api-qps=50",
+      "--kube-api-burst",
+      "80",
   });
   EXPECT_EQ(options.endpoint, "unix:///csi/csi.sock");
   EXPECT_EQ(options.csi_socket, "/csi/csi.sock");
@@ -119,7 +123,8 @@ TEST(AppOptions, ReadsEveryOptionFromTheCommandLine) {
   EXPECT_EQ(options.required_plugins, (std::vector<std::string>{"azure", "mock"}));
   EXPECT_EQ(options.state_dir, "/var/lib/sscsi");
   EXPECT_EQ(options.spc_dir, "/etc/sscsi/spc");
-  EXPECT_EQ(options.kubeconfig, "/root/.kube/config");
+  EXPECT_EQ(options.kube_api_qps, 50);
+  EXPECT_EQ(options.kube_api_burst, 80);
 }
 
 TEST(AppOptions, AcceptsGoFlagSpellings) {
@@ -167,11 +172,26 @@ TEST(AppOptions, HelpListsEveryOptionWithItsDefault) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_EQ(help.err, "");
   EXPECT_TRUE(help.out.starts_with("Usage: sscsi-host [OPTIONS]\n"));
-  for (const char* option :
-       {"--endpoint", "--nodeid", "--drivername", "--metrics-addr", "--health-addr",
-        "--enable-secret-rotation", "--rotation-poll-interval", "--log-format-json", "--v",
-        "--plugin-dir", "--plugin-config", "--require-plugins", "--state-dir", "--spc-dir",
-        "--kubeconfig", "--config", "--help", "--version"}) {
+  for (const char* option : {"--endpoint",
+                             "--nodeid",
+                             "--drivername",
+                             "--metrics-addr",
+                             "--health-addr",
+                             "--enable-secret-rotation",
+                             "--rotation-poll-interval",
+                             "--log-format-json",
+                             "--v",
+                             "--plugin-dir",
+                             "--plugin-config",
+                             "--require-plugins",
+                             "--state-dir",
+                             "--spc-dir",
+                             "--kubeconfig",
+                             "--kube-api-qps",
+                             "--kube-api-burst",
+                             "--config",
+                             "--help",
+                             "--version"}) {
     EXPECT_NE(help.out.find(option), std::string::npos) << option;
   }
   for (const char* default_value :
@@ -228,6 +248,12 @@ INSTANTIATE_TEST_SUITE_P(
     AppEveryError, AppOptionErrorTest,
     testing::Values(
         ErrorCase{{"--bogus"}, "unknown option --bogus"},
+        ErrorCase{{"--spc-dir=/a", "--kubeconfig=/b"}, "--spc-dir and --kubeconfig exclude"},
+        ErrorCase{{"--kube-api-qps=0"},
+                  "option --kube-api-qps: \"0\" must be a whole number from 1 to 1000"},
+        ErrorCase{{"--kube-api-qps=2.5"}, "\"2.5\" must be a whole number from 1 to 1000"},
+        ErrorCase{{"--kube-api-burst=10001"},
+                  "option --kube-api-burst: \"10001\" must be a whole number from 1 to 10000"},
         ErrorCase{{"--endpointx=unix:///a"}, "unknown option --endpointx"},
         ErrorCase{{"--end=unix:///a"}, "unknown option --end"},  // no prefix guessing
         ErrorCase{{"-x"}, "unknown option -x"},
@@ -299,7 +325,6 @@ TEST_F(AppConfigFileTest, ReadsEveryKeyFromTheFile) {
       "require-plugins = mock\n"
       "require-plugins = azure\n"
       "state-dir = /run/sscsi-test\n"
-      "spc-dir = config/spc\n"
       "kubeconfig = /root/.kube/config\n");
   const Options options = parse_ok({"--config", config});
   EXPECT_EQ(options.config_file, config);
@@ -317,7 +342,6 @@ TEST_F(AppConfigFileTest, ReadsEveryKeyFromTheFile) {
                                              {"mock", "config/plugins/mock.json"}}));
   EXPECT_EQ(options.required_plugins, (std::vector<std::string>{"mock", "azure"}));
   EXPECT_EQ(options.state_dir, "/run/sscsi-test");
-  EXPECT_EQ(options.spc_dir, "config/spc");
   EXPECT_EQ(options.kubeconfig, "/root/.kube/config");
 }
 

@@ -1,5 +1,5 @@
-// The publish pipeline with real tmpfs mounts, the real writer and state store, a SecretProviderClass
-// file source, and a scripted in-process provider.
+// The publish pipeline with real tmpfs mounts, the real writer and state store, a
+// SecretProviderClass file source, and a scripted in-process provider.
 #include "publish/pipeline.h"
 
 #include <gtest/gtest.h>
@@ -61,6 +61,41 @@ class ScriptedProvider final : public plugins::Provider {
   std::string name_ = "scripted";
 };
 
+// A cluster whose answers the test sets; records what it was told.
+class ScriptedLink final : public kube::ClusterLink {
+ public:
+  std::optional<kube::LinkError> check_pod(const kube::PodRef& pod) override {
+    std::lock_guard lock(mutex);
+    checked.push_back(pod);
+    return pod_error;
+  }
+  std::optional<kube::LinkError> mounted(const kube::MountedVolume& volume) override {
+    std::lock_guard lock(mutex);
+    ++mounted_calls;
+    last_refresh = volume.refresh;
+    last_changed = volume.content_changed;
+    const auto password = volume.files("password");
+    last_password = password ? std::string(*password) : "<missing>";
+    last_objects = volume.objects;
+    return mounted_error;
+  }
+  void refresh_failed(const kube::PodRef& pod, const std::string& message) override {
+    std::lock_guard lock(mutex);
+    failures.push_back(pod.name + ": " + message);
+  }
+
+  std::mutex mutex;
+  std::optional<kube::LinkError> pod_error;
+  std::optional<kube::LinkError> mounted_error;
+  std::vector<kube::PodRef> checked;
+  int mounted_calls = 0;
+  bool last_refresh = false;
+  bool last_changed = false;
+  std::string last_password;
+  std::vector<std::pair<std::string, std::string>> last_objects;
+  std::vector<std::string> failures;
+};
+
 PipelineOptions rotating(std::chrono::milliseconds interval) {
   PipelineOptions options;
   options.rotation_enabled = true;
@@ -104,7 +139,7 @@ class PipelineTest : public ::testing::Test {
 
   void make_pipeline(PipelineOptions options) {
     options.tmpfs_size_bytes = 1 << 20;
-    pipeline_ = std::make_unique<Pipeline>(options, *classes_, providers_, *state_,
+    pipeline_ = std::make_unique<Pipeline>(options, *classes_, link_, providers_, *state_,
                                            *publish_metrics_);
   }
 
@@ -141,6 +176,7 @@ class PipelineTest : public ::testing::Test {
   plugins::Registry providers_;
   ScriptedProvider* provider_ = nullptr;
   std::unique_ptr<kube::SpcFileSource> classes_;
+  ScriptedLink link_;
   std::unique_ptr<mount::StateStore> state_;
   metrics::Registry metrics_;
   std::unique_ptr<PublishMetrics> publish_metrics_;
@@ -217,9 +253,10 @@ TEST_F(PipelineTest, FailedRefreshKeepsOldContentAndAnswersOk) {
   EXPECT_TRUE(status.ok()) << "a failed refresh must not make the kubelet tear the volume down";
   EXPECT_EQ(read("password"), "p1");
   EXPECT_TRUE(mount::platform::is_mount_point(target_));
-  EXPECT_NE(metrics_.expose().find("rotation_reconcile_error_total{provider=\"scripted\","
-                                   "error_type=\"Throttled\",os_type=\"linux\",rotated=\"false\"} 1"),
-            std::string::npos);
+  EXPECT_NE(
+      metrics_.expose().find("rotation_reconcile_error_total{provider=\"scripted\","
+                             "error_type=\"Throttled\",os_type=\"linux\",rotated=\"false\"} 1"),
+      std::string::npos);
 }
 
 TEST_F(PipelineTest, FailedFirstMountLeavesNothingBehind) {
@@ -259,8 +296,7 @@ TEST_F(PipelineTest, AnswerTheWriterRefusesLeavesNothingBehind) {
   provider_->answer = ScriptedProvider::files({{"a", "x"}, {"a/b", "y"}});
   const Status status = publish(request());
   EXPECT_EQ(status.code, Code::ResourceExhausted);
-  EXPECT_EQ(status.message.rfind("writing the files into " + target_.string() + " failed: ", 0),
-            0u)
+  EXPECT_EQ(status.message.rfind("writing the files into " + target_.string() + " failed: ", 0), 0u)
       << status.message;
   EXPECT_TRUE(target_is_pristine());
 }
@@ -353,6 +389,68 @@ TEST_F(PipelineTest, UnfinishedMountFromACrashIsRedoneFromScratch) {
   EXPECT_EQ(state_->load(target_.string())->objects.size(), 1u);
   ASSERT_TRUE(pipeline_->unpublish("vol-1", target_.string()).ok());
   EXPECT_FALSE(mount::platform::is_mount_point(target_)) << "no stacked mount left behind";
+}
+
+TEST_F(PipelineTest, ClusterIsToldAboutAFirstMountWithTheWrittenFiles) {
+  ASSERT_TRUE(publish(request()).ok());
+  ASSERT_EQ(link_.checked.size(), 1u);
+  EXPECT_EQ(link_.checked[0].namespace_name, "team");
+  EXPECT_EQ(link_.checked[0].name, "web-0");
+  EXPECT_EQ(link_.checked[0].uid, "uid-1");
+  EXPECT_EQ(link_.mounted_calls, 1);
+  EXPECT_FALSE(link_.last_refresh);
+  EXPECT_EQ(link_.last_password, "p1");
+  ASSERT_EQ(link_.last_objects.size(), 1u);
+  EXPECT_EQ(link_.last_objects[0].first, "secret/v1");
+}
+
+TEST_F(PipelineTest, PodCheckFailureStopsBeforeAnythingIsMounted) {
+  link_.pod_error = kube::LinkError{kube::LinkError::Kind::Mismatch, "PodNotFound",
+                                    "pod team/web-0 has uid other, not uid-1"};
+  const Status status = publish(request());
+  EXPECT_EQ(status.code, Code::FailedPrecondition);
+  EXPECT_EQ(status.message, "pod team/web-0 has uid other, not uid-1");
+  EXPECT_EQ(provider_->calls, 0);
+  EXPECT_TRUE(target_is_pristine());
+}
+
+TEST_F(PipelineTest, ClusterFailureAfterWritingUndoesTheFirstMount) {
+  link_.mounted_error = kube::LinkError{kube::LinkError::Kind::Conflict, "FailedToCreateSecret",
+                                        "Secret team/db exists and is not managed"};
+  const Status status = publish(request());
+  EXPECT_EQ(status.code, Code::FailedPrecondition);
+  EXPECT_EQ(status.message, "Secret team/db exists and is not managed");
+  EXPECT_TRUE(target_is_pristine());
+  link_.mounted_error.reset();
+  ASSERT_TRUE(publish(request()).ok());  // the kubelet's retry starts from scratch
+  EXPECT_EQ(read("password"), "p1");
+}
+
+TEST_F(PipelineTest, RefreshReportsChangedContentAndFailures) {
+  make_pipeline(rotating(std::chrono::milliseconds(0)));
+  ASSERT_TRUE(publish(request()).ok());
+  ASSERT_TRUE(publish(request()).ok());  // same content
+  EXPECT_TRUE(link_.last_refresh);
+  EXPECT_FALSE(link_.last_changed);
+  provider_->answer = ScriptedProvider::files({{"password", "p2"}}, "v2");
+  ASSERT_TRUE(publish(request()).ok());
+  EXPECT_TRUE(link_.last_changed);
+  EXPECT_EQ(link_.last_password, "p2");
+  EXPECT_EQ(link_.mounted_calls, 3);
+  EXPECT_EQ(link_.checked.size(), 1u);  // the pod is checked before a first mount only
+
+  provider_->answer = ScriptedProvider::error(plugins::ErrorCode::Unavailable, "vault down");
+  ASSERT_TRUE(publish(request()).ok());  // masked, as upstream
+  ASSERT_EQ(link_.failures.size(), 1u);
+  EXPECT_EQ(link_.failures[0], "web-0: vault down");
+  EXPECT_EQ(read("password"), "p2");
+
+  // A sync failure during a refresh keeps the new files and is not a publish failure either.
+  provider_->answer = ScriptedProvider::files({{"password", "p3"}}, "v3");
+  link_.mounted_error =
+      kube::LinkError{kube::LinkError::Kind::Unavailable, "FailedToRotate", "apiserver down"};
+  ASSERT_TRUE(publish(request()).ok());
+  EXPECT_EQ(read("password"), "p3");
 }
 
 }  // namespace
