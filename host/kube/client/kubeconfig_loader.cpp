@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "kube/client/base64.h"
 #include "kube/client/credential_file.h"
+#include "kube/objects/base64.h"
 
 namespace sscsi::kube {
 namespace {
@@ -185,7 +185,10 @@ class KubeconfigReader {
 
   SecretString pem_data(const std::string& where, const char* key,
                         const std::string& base64) const {
-    std::optional<std::string> decoded = decode_base64(base64);
+    // kubeconfig writers may wrap long values; the alphabet itself has no whitespace.
+    std::string compact = base64;
+    std::erase_if(compact, [](char c) { return c == '\n' || c == '\r' || c == ' ' || c == '\t'; });
+    std::optional<std::string> decoded = base64_decode(compact);
     if (!decoded) fail(fmt::format("{}: {} is not valid base64", where, key));
     SecretString data(std::move(*decoded));
     if (data.view().find("-----BEGIN ") == std::string_view::npos) {

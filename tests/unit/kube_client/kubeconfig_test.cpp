@@ -66,6 +66,16 @@ TEST(KubeClientKubeconfig, TokenAndInlineCa) {
   EXPECT_NE(config.origin.find("\"ctx\""), std::string::npos);
 }
 
+TEST(KubeClientKubeconfig, WrappedBase64DataIsAccepted) {
+  TempDir dir;
+  std::string data = encode_base64(fake_pem("CERTIFICATE", "Y2E="));
+  for (std::size_t at = 16; at < data.size(); at += 17) data.insert(at, " ");
+  const auto path = dir.write(
+      "config",
+      kubeconfig(kServer + "\ncertificate-authority-data: \"" + data + "\"", kTokenField));
+  EXPECT_EQ(load_ok(path).certificate_authority.data.view(), fake_pem("CERTIFICATE", "Y2E="));
+}
+
 TEST(KubeClientKubeconfig, RelativePathsResolveAgainstTheKubeconfigDirectory) {
   TempDir dir;
   dir.write("kube/pki/ca.crt", fake_pem("CERTIFICATE", "Y2E="));

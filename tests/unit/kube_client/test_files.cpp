@@ -1,5 +1,7 @@
 #include "test_files.h"
 
+#include "kube/objects/base64.h"
+
 #include <stdlib.h>
 
 #include <fstream>
@@ -33,36 +35,7 @@ std::filesystem::path TempDir::write(const std::string& relative,
   return file;
 }
 
-std::string encode_base64(const std::string& bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned value = (static_cast<unsigned char>(bytes[i]) << 16) |
-                           (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                           static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[(value >> 18) & 63];
-    out += kAlphabet[(value >> 12) & 63];
-    out += kAlphabet[(value >> 6) & 63];
-    out += kAlphabet[value & 63];
-  }
-  const std::size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    const unsigned value = static_cast<unsigned char>(bytes[i]) << 16;
-    out += kAlphabet[(value >> 18) & 63];
-    out += kAlphabet[(value >> 12) & 63];
-    out += "==";
-  } else if (rest == 2) {
-    const unsigned value = (static_cast<unsigned char>(bytes[i]) << 16) |
-                           (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    out += kAlphabet[(value >> 18) & 63];
-    out += kAlphabet[(value >> 12) & 63];
-    out += kAlphabet[(value >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
+std::string encode_base64(const std::string& bytes) { return kube::base64_encode(bytes); }
 
 std::string fake_pem(const std::string& label, const std::string& body) {
   return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
