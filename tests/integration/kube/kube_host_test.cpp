@@ -33,14 +33,22 @@ void KubeHostTest::SetUp() {
 }
 
 void KubeHostTest::TearDown() {
+  // Secrets and tokens never reach the host's log, at the highest verbosity.
+  if (host_) {
+    const std::string log = host_->log() + host_->out();
+    for (const std::string& canary : canaries_) {
+      EXPECT_EQ(log.find(canary), std::string::npos) << "the host logged a secret: " << canary;
+    }
+  }
   host_.reset();
   proxy_.reset();
 }
 
 CsiHost& KubeHostTest::start_host(std::vector<std::string> extra_args,
                                   std::optional<fs::path> kubeconfig) {
-  std::vector<std::string> args{"--kubeconfig",
-                                (kubeconfig ? *kubeconfig : cluster().host_kubeconfig()).string()};
+  std::vector<std::string> args{
+      "--kubeconfig", (kubeconfig ? *kubeconfig : cluster().host_kubeconfig()).string(), "-v", "5"};
+  canaries_.push_back(cluster().host_token());
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   host_ = std::make_unique<CsiHost>(CsiHostSetup{.extra_args = args, .spc_dir = false});
   host_->start();
@@ -92,6 +100,11 @@ TestPod KubeHostTest::make_pod(const std::string& name, const json& owners) {
 
 void KubeHostTest::make_spc(const std::string& name, const std::vector<MockObject>& objects,
                             const json& secret_objects, const std::string& version) {
+  for (const MockObject& object : objects) {
+    for (const auto& [key, value] : object) {
+      if (key == "content" && value.size() >= 6) canaries_.push_back(value);
+    }
+  }
   json spec = {{"provider", "mock"}, {"parameters", {{"objects", mock_objects_yaml(objects)}}}};
   if (!secret_objects.empty()) spec["secretObjects"] = secret_objects;
   create_secret_provider_class(admin(), ns_, name, spec, version);
@@ -160,7 +173,8 @@ std::string KubeHostTest::wait_for_event(const TestPod& pod, const std::string& 
   return message;
 }
 
-fs::path KubeHostTest::write_content(const std::string& name, const std::string& text) const {
+fs::path KubeHostTest::write_content(const std::string& name, const std::string& text) {
+  if (text.size() >= 6) canaries_.push_back(text);
   const fs::path file = host_->content_dir() / name;
   write_file_atomically(file, text);
   return file;

@@ -80,9 +80,10 @@ class KubeHostTest : public ::testing::Test {
   std::string wait_for_event(const TestPod& pod, const std::string& reason) const;
 
   // Writes a file in the host's content dir, for the mock's contentFile.
-  std::filesystem::path write_content(const std::string& name, const std::string& text) const;
+  std::filesystem::path write_content(const std::string& name, const std::string& text);
 
   std::string ns_;
+  std::vector<std::string> canaries_;  // secret values and tokens the host must never log
   std::unique_ptr<CsiHost> host_;
   std::filesystem::path work_dir_;  // kubeconfigs, proxy certificates
   std::unique_ptr<TestPki> proxy_pki_;

@@ -25,7 +25,8 @@ class SpcFileSourceTest : public ::testing::Test {
   void write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name, std::ios::trunc) << text;
     // Make each rewrite visible even within one mtime tick.
-    fs::last_write_time(dir_ / name, fs::file_time_type::clock::now() + std::chrono::seconds(++tick_));
+    fs::last_write_time(dir_ / name,
+                        fs::file_time_type::clock::now() + std::chrono::seconds(++tick_));
   }
 
   SecretProviderClass get_ok(const std::string& ns, const std::string& name) {
@@ -179,9 +180,9 @@ class SpcParseErrors : public ::testing::TestWithParam<BadDocument> {};
 TEST_P(SpcParseErrors, NamesTheDocumentAndTheField) {
   const std::string head = "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\n";
   try {
-    parse_spc_yaml(GetParam().yaml[0] == '!' ? std::string(GetParam().yaml + 1)
-                                             : head + GetParam().yaml,
-                   "f.yaml");
+    parse_spc_yaml(
+        GetParam().yaml[0] == '!' ? std::string(GetParam().yaml + 1) : head + GetParam().yaml,
+        "f.yaml");
     FAIL() << "parsed";
   } catch (const std::runtime_error& e) {
     EXPECT_EQ(std::string(e.what()), GetParam().problem);
