@@ -57,6 +57,7 @@ std::vector<Action> startup_actions() {
       {"check_required_plugins", actions::check_required_plugins},
       {"connect_cluster", actions::connect_cluster},
       {"start_csi_server", actions::start_csi_server},
+      {"start_rotation", actions::start_rotation},
       {"start_http_servers", actions::start_http_servers},
       {"wait_for_signal", actions::wait_for_signal},
   };

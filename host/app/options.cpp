@@ -74,6 +74,11 @@ Descriptions make_descriptions() {
          ->default_value(format_duration(defaults.rotation_poll_interval)),
      "minimum time between two refreshes of one mount, as Go writes durations "
      "(30s, 2m, 1m30s, 500ms, 1h); must be positive")
+    ("shared-fetch-window", text()->value_name("DURATION")
+         ->default_value(format_duration(defaults.shared_fetch_window)),
+     "how long a provider's answer is reused for other pods' identical mounts, as far as the "
+     "provider's share scope allows (a refresh only takes answers newer than its content); 0s "
+     "keeps nothing, concurrent identical mounts still share one call")
     ("log-format-json", flag()->default_value(bool_text(defaults.log_format_json)),
      "log one JSON object per line (ts, level, logger, msg) instead of text")
     ("v,v", text()->value_name("N")->default_value(std::to_string(defaults.verbosity)),
@@ -247,6 +252,13 @@ Options resolve(const std::vector<Layer>& layers) {
       throw std::invalid_argument(fmt::format("\"{}\" must be greater than zero", value));
     }
     options.rotation_poll_interval = interval;
+  });
+  read_option(layers, "shared-fetch-window", [&](const std::string& value) {
+    const auto window = parse_duration(value);
+    if (window < std::chrono::nanoseconds::zero()) {
+      throw std::invalid_argument(fmt::format("\"{}\" must not be negative", value));
+    }
+    options.shared_fetch_window = window;
   });
   read_option(layers, "log-format-json",
               [&](const std::string& value) { options.log_format_json = parse_bool(value); });

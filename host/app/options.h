@@ -27,6 +27,9 @@ struct Options {
   ListenAddress health_address{"", 9808};   // GET /healthz (the livenessprobe sidecar's port)
   bool enable_secret_rotation = false;
   std::chrono::nanoseconds rotation_poll_interval = std::chrono::minutes(2);  // always > 0
+  // How long one plugin answer is reused for identical mounts (shared fetches); 0 = only
+  // concurrent identical mounts share a call. Always >= 0.
+  std::chrono::nanoseconds shared_fetch_window = std::chrono::seconds(30);
 
   bool log_format_json = false;
   int verbosity = 0;  // 0-5, klog style

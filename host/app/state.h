@@ -18,6 +18,8 @@
 #include "plugins/loader.h"
 #include "plugins/registry.h"
 #include "publish/pipeline.h"
+#include "rotation/admin_service.h"
+#include "rotation/scheduler.h"
 
 namespace sscsi::app {
 
@@ -41,6 +43,11 @@ struct State {
   std::unique_ptr<mount::StateStore> mount_state;
   std::unique_ptr<publish::PublishMetrics> publish_metrics;
   std::unique_ptr<publish::Pipeline> pipeline;
+  // sscsi-ctl refresh's service, made by start_csi_server (served on the CSI socket, so it
+  // outlives the server), and the rotation scheduler, made by start_rotation with
+  // --enable-secret-rotation; both call the pipeline, so they go before it.
+  std::unique_ptr<rotation::AdminService> admin_service;
+  std::unique_ptr<rotation::Scheduler> rotation;
   std::unique_ptr<csi::CsiServer> csi_server;
   // Made by start_http_servers; their handlers read the members above, so they are declared
   // after them (destroyed first) and shutdown stops them first. When --metrics-addr and

@@ -65,6 +65,7 @@ std::unique_ptr<CsiServer> CsiServer::start(const CsiServerOptions& options,
   builder.RegisterService(self->identity_.get());
   builder.RegisterService(self->controller_.get());
   builder.RegisterService(self->node_.get());
+  for (grpc::Service* service : options.extra_services) builder.RegisterService(service);
   self->server_ = builder.BuildAndStart();
   if (!self->server_) {
     throw std::runtime_error(

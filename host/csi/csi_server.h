@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <spdlog/logger.h>
 
@@ -15,6 +16,7 @@
 
 namespace grpc {
 class Server;
+class Service;
 }
 
 namespace sscsi::csi {
@@ -41,6 +43,9 @@ struct CsiServerOptions {
   // needs hundreds of threads; calls beyond this are answered RESOURCE_EXHAUSTED (the kubelet
   // retries) instead of queueing without bound.
   int max_concurrent_calls = 512;
+  // More services served on the same socket (sscsi.admin.v1.Admin for sscsi-ctl refresh); each
+  // must outlive the server. The CSI services are unaffected by them.
+  std::vector<grpc::Service*> extra_services;
   // Where the per-call lines go; null means spdlog's default logger.
   std::shared_ptr<spdlog::logger> logger;
 };

@@ -30,6 +30,9 @@ constexpr const char* kServiceAccountKey = "csi.storage.k8s.io/serviceAccount.na
 // answered before the caller's deadline.
 constexpr auto kCleanupReserve = std::chrono::milliseconds(250);
 
+// How long a refresh without a kubelet call (scheduler, sscsi-ctl refresh) gives the provider.
+constexpr auto kRefreshDeadline = std::chrono::seconds(60);
+
 std::string context_value(const PublishRequest& request, const char* key) {
   auto it = request.volume_context.find(key);
   return it == request.volume_context.end() ? std::string() : it->second;
@@ -75,9 +78,7 @@ Code code_for(kube::LinkError::Kind kind) {
 }
 
 kube::PodRef pod_of(const mount::MountRecord& record) {
-  return {.name = record.pod_name,
-          .namespace_name = record.pod_namespace,
-          .uid = record.pod_uid};
+  return {.name = record.pod_name, .namespace_name = record.pod_namespace, .uid = record.pod_uid};
 }
 
 // What the cluster link is told about a mount: the files are looked up in the answer that was
@@ -122,6 +123,7 @@ struct Pipeline::Resolved {
   kube::SecretProviderClass spc;
   plugins::Provider* provider = nullptr;
   plugins::MountCall call;
+  FetchKey share_key;  // for one plugin call among identical requests
 };
 
 Pipeline::Pipeline(PipelineOptions options, kube::SpcSource& classes, kube::ClusterLink& cluster,
@@ -131,7 +133,10 @@ Pipeline::Pipeline(PipelineOptions options, kube::SpcSource& classes, kube::Clus
       cluster_(cluster),
       providers_(providers),
       state_(state),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      fetches_(options_.shared_fetches, [this](const std::string& provider, FetchResult result) {
+        metrics_.shared_fetch(provider, fetch_result_name(result));
+      }) {}
 
 Status Pipeline::resolve(const PublishRequest& request, Resolved& out) {
   const std::string ns = context_value(request, kPodNamespaceKey);
@@ -176,6 +181,8 @@ Status Pipeline::resolve(const PublishRequest& request, Resolved& out) {
   }
   out.call.target_path = request.target_path;
   out.call.default_file_mode = 0644;
+  out.share_key =
+      fetches_.key(out.spc.provider, out.spc.parameters, request.volume_context, request.secrets);
   return {};
 }
 
@@ -212,12 +219,17 @@ Status Pipeline::publish(const PublishRequest& request, Clock::time_point deadli
   // during it): start that mount again from scratch.
   const bool complete = record && !record->objects.empty();
   if (mounted && complete) {
-    if (!options_.rotation_enabled ||
-        Clock::now() < record->last_refresh + options_.rotation_poll_interval) {
+    // A republish brings fresh tokens: they are what the next refresh without a republish
+    // (rotation's scheduler, sscsi-ctl refresh) sends.
+    remember(request);
+    if (!options_.rotation_enabled || !refresh_due(*record)) {
       metrics_.publish_ok(record->provider);
-      return {};  // already published; nothing to do before the next refresh is due
+      return {};  // nothing to do before the next refresh is due or while backing off
     }
-    return refresh(request, std::move(*record), deadline);
+    // A refresh never fails the kubelet's republish: the kubelet would tear the volume down
+    // (kubernetes#121271). A failure is logged, counted and reported by refresh().
+    refresh(request, std::move(*record), deadline);
+    return {};
   }
   if (mounted) {
     try {
@@ -295,7 +307,10 @@ Status Pipeline::first_mount(const PublishRequest& request, Clock::time_point de
   }
 
   resolved.call.deadline = provider_deadline(deadline);
-  plugins::MountAnswer answer = resolved.provider->mount(resolved.call);
+  plugins::MountAnswer answer =
+      fetches_.fetch(*resolved.provider, resolved.call, resolved.share_key);
+  // The content is as of now (not of the start of this mount): a refresh looks for newer.
+  record.last_refresh = Clock::now();
   if (!answer.ok) {
     undo();
     metrics_.publish_error(provider_name, plugins::error_code_name(answer.error.code));
@@ -327,43 +342,69 @@ Status Pipeline::first_mount(const PublishRequest& request, Clock::time_point de
   metrics_.publish_ok(provider_name);
   spdlog::info("mounted {} file(s) from provider {} for pod {}/{} at {}", answer.files.size(),
                provider_name, record.pod_namespace, record.pod_name, request.target_path);
+  remember(request);
   return {};
 }
 
-Status Pipeline::refresh(const PublishRequest& request, mount::MountRecord record,
-                         Clock::time_point deadline) {
+RefreshOutcome Pipeline::refresh(const PublishRequest& request, mount::MountRecord record,
+                                 Clock::time_point deadline) {
   const auto started = std::chrono::steady_clock::now();
   auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
-  // A refresh never fails the kubelet's republish: the kubelet would tear the volume down
-  // (kubernetes#121271). The old content stays; the error is logged and counted.
-  auto keep_old = [&](const std::string& error_type, const std::string& message) {
+  // The old content stays; the error is logged, counted, reported to the cluster and to the
+  // observer (which backs the target off).
+  auto keep_old = [&](const std::string& error_type, Status status,
+                      std::chrono::milliseconds retry_after = {}) {
     metrics_.rotation_error(record.provider, error_type, seconds());
     metrics_.publish_error(record.provider, error_type);
     spdlog::warn("refresh of {} failed, keeping the current content: {}", request.target_path,
-                 message);
-    cluster_.refresh_failed(pod_of(record), message);
-    return Status{};
+                 status.message);
+    cluster_.refresh_failed(pod_of(record), status.message);
+    notify([&](RefreshObserver& o) { o.failed(request.target_path, retry_after); });
+    return RefreshOutcome{.status = std::move(status)};
   };
 
   Resolved resolved;
   if (Status status = resolve(request, resolved); !status.ok()) {
-    return keep_old(resolved.error_type, status.message);
+    return keep_old(resolved.error_type, status);
   }
   resolved.call.current_versions = record.objects;
   resolved.call.deadline = provider_deadline(deadline);
-  plugins::MountAnswer answer = resolved.provider->mount(resolved.call);
-  if (!answer.ok) {
-    return keep_old(plugins::error_code_name(answer.error.code), answer.error.message);
+  // Only an answer fetched after the content this mount holds can bring anything new. The record
+  // keeps whole milliseconds (floored): the content may be up to 1ms younger than it says.
+  Clock::time_point held_since = record.last_refresh + std::chrono::milliseconds(1);
+  {
+    std::lock_guard lock(quiet_mutex_);
+    const auto quiet = quiet_refreshes_.find(request.target_path);
+    if (quiet != quiet_refreshes_.end()) held_since = std::max(held_since, quiet->second);
   }
+  plugins::MountAnswer answer =
+      fetches_.fetch(*resolved.provider, resolved.call, resolved.share_key, held_since);
+  if (!answer.ok) {
+    return keep_old(plugins::error_code_name(answer.error.code),
+                    {code_for(answer.error.code), answer.error.message}, answer.error.retry_after);
+  }
+  bool rotated = false;
   try {
     const mount::WriteResult written =
         mount::write_payload(request.target_path, answer.files, options_.write_limits);
+    rotated = written.swapped;
+    const bool record_changed = written.swapped || record.objects != answer.versions ||
+                                record.provider != resolved.provider->name();
     record.objects = answer.versions;
     record.provider = resolved.provider->name();
     record.last_refresh = Clock::now();
-    state_.save(record);
+    {
+      std::lock_guard lock(quiet_mutex_);
+      if (record_changed) {
+        quiet_refreshes_.erase(request.target_path);
+      } else {
+        quiet_refreshes_[request.target_path] = record.last_refresh;
+      }
+    }
+    if (record_changed) state_.save(record);
+    notify([&](RefreshObserver& o) { o.refreshed(request.target_path); });
     if (written.swapped) {
       spdlog::info("refreshed {}: new content from provider {}", request.target_path,
                    record.provider);
@@ -377,14 +418,72 @@ Status Pipeline::refresh(const PublishRequest& request, mount::MountRecord recor
       metrics_.rotation_error(record.provider, error->reason, seconds());
       metrics_.publish_error(record.provider, error->reason);
       spdlog::warn("refresh of {}: {}", request.target_path, error->message);
-      return Status{};
+      return {.status = {}, .rotated = rotated};
     }
     metrics_.rotation_ok(record.provider, written.swapped, seconds());
     metrics_.publish_ok(record.provider);
   } catch (const mount::Error& e) {
-    return keep_old("FileWriteError", e.what());
+    return keep_old("FileWriteError", write_failure(request.target_path, e));
   }
-  return {};
+  return {.status = {}, .rotated = rotated};
+}
+
+RefreshOutcome Pipeline::refresh(const std::string& target_path, bool force) {
+  auto guard = locks_.lock(target_path);
+  std::optional<mount::MountRecord> record;
+  bool mounted = false;
+  try {
+    record = state_.load(target_path);
+    mounted = record && mount::platform::is_mount_point(target_path);
+  } catch (const mount::Error& e) {
+    return {.status = {Code::Internal, e.what()}};
+  }
+  if (!mounted || record->objects.empty()) {
+    return {.status = {Code::NotFound,
+                       fmt::format("{} is not a volume that sscsi-host has mounted", target_path)}};
+  }
+  const RememberedRequests::Shared request = remembered_.find(target_path);
+  if (request == nullptr) {
+    return {.status = {Code::NotFound,
+                       fmt::format("{} is mounted, but the request it was published with is not "
+                                   "known (tokens are held in memory only and sscsi-host "
+                                   "restarted since); the kubelet's next republish brings it",
+                                   target_path)}};
+  }
+  if (!force && !refresh_due(*record)) return {.status = {}, .rotated = false, .skipped = true};
+  return refresh(*request, std::move(*record), Clock::now() + kRefreshDeadline);
+}
+
+bool Pipeline::refresh_due(const mount::MountRecord& record) {
+  Clock::time_point last = record.last_refresh;
+  {
+    std::lock_guard lock(quiet_mutex_);
+    auto it = quiet_refreshes_.find(record.target_path);
+    if (it != quiet_refreshes_.end()) last = std::max(last, it->second);
+  }
+  if (Clock::now() < last + options_.rotation_poll_interval) return false;
+  bool backing_off = false;
+  notify([&](RefreshObserver& o) { backing_off = o.backing_off(record.target_path); });
+  return !backing_off;
+}
+
+void Pipeline::remember(const PublishRequest& request) {
+  remembered_.remember(request);
+  notify([&](RefreshObserver& o) { o.remembered(request); });
+}
+
+void Pipeline::notify(const std::function<void(RefreshObserver&)>& call) {
+  std::lock_guard lock(observer_mutex_);
+  if (observer_ != nullptr) call(*observer_);
+}
+
+void Pipeline::observe(RefreshObserver* observer) {
+  std::lock_guard lock(observer_mutex_);
+  observer_ = observer;
+  if (observer_ == nullptr) return;
+  for (const RememberedRequests::Shared& request : remembered_.all()) {
+    observer_->remembered(*request);
+  }
 }
 
 std::optional<kube::LinkError> Pipeline::report_mount(const kube::MountedVolume& volume) {
@@ -402,6 +501,13 @@ Status Pipeline::unpublish(const std::string& /*volume_id*/, const std::string& 
   auto guard = locks_.lock(target_path);
   Status status = unpublish_locked(target_path);
   if (status.ok()) {
+    // Tokens and secrets go with the mount.
+    remembered_.forget(target_path);
+    {
+      std::lock_guard lock(quiet_mutex_);
+      quiet_refreshes_.erase(target_path);
+    }
+    notify([&](RefreshObserver& o) { o.unmounted(target_path); });
     metrics_.unpublish_ok();
   } else {
     metrics_.unpublish_error();

@@ -49,7 +49,11 @@ PublishMetrics::PublishMetrics(metrics::Registry& registry)
                                                  "sync_k8s_secret_duration_sec",
                                                  "Duration of Secret syncs, in seconds.",
                                                  {"os_type"},
-                                                 kDurationBuckets})) {}
+                                                 kDurationBuckets})),
+      shared_fetch_(counter(registry, "sscsi_shared_fetch_total",
+                            "Provider answers by how they were obtained: a plugin call, a kept "
+                            "answer (shared) or an identical call in progress (waited).",
+                            {"provider", "result"})) {}
 
 void PublishMetrics::record(metrics::MetricId id, std::initializer_list<std::string_view> labels,
                             double value) {
@@ -82,6 +86,10 @@ void PublishMetrics::rotation_error(const std::string& provider, const std::stri
 void PublishMetrics::sync_ok(const std::string& provider, double seconds) {
   record(sync_k8s_secret_, {provider, kOsType});
   record(sync_k8s_secret_duration_, {kOsType}, seconds);
+}
+
+void PublishMetrics::shared_fetch(const std::string& provider, const char* result) {
+  record(shared_fetch_, {provider, result});
 }
 
 }  // namespace sscsi::publish

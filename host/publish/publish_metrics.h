@@ -22,6 +22,9 @@ class PublishMetrics {
   // A completed sync of a class's secretObjects into Kubernetes Secrets (upstream defines these
   // and never records them).
   void sync_ok(const std::string& provider, double seconds);
+  // How a mount's or refresh's provider answer was obtained (see shared_fetches.h): "call",
+  // "shared" (a kept answer) or "waited" (an identical call in progress). Not an upstream metric.
+  void shared_fetch(const std::string& provider, const char* result);
 
  private:
   void record(metrics::MetricId id, std::initializer_list<std::string_view> labels,
@@ -37,6 +40,7 @@ class PublishMetrics {
   metrics::MetricId rotation_reconcile_duration_;
   metrics::MetricId sync_k8s_secret_;
   metrics::MetricId sync_k8s_secret_duration_;
+  metrics::MetricId shared_fetch_;
 };
 
 }  // namespace sscsi::publish

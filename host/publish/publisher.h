@@ -1,5 +1,5 @@
 #pragma once
-// The publish/unpublish pipeline as the CSI layer (and later rotation) sees it. csi/ checks the
+// The publish/unpublish pipeline as the CSI layer and rotation see it. csi/ checks the
 // shape of a request and converts it into a PublishRequest; everything stateful (resolving the
 // SecretProviderClass, choosing the provider, mounting, writing, recording) happens behind this
 // interface. Neither csi/ nor rotation/ knows the other.
@@ -31,7 +31,7 @@ struct Status {
     ResourceExhausted,   // throttled, or a size limit
     Unavailable,         // the backend could not be reached; retry
     DeadlineExceeded,
-    Aborted,             // another operation on the same target is in progress
+    Aborted,  // another operation on the same target is in progress
     Internal,
   };
   Code code = Code::Ok;
@@ -47,6 +47,24 @@ class Publisher {
                          std::chrono::system_clock::time_point deadline) = 0;
   // Removes our files, unmounts and removes the directory; a missing target is Ok.
   virtual Status unpublish(const std::string& volume_id, const std::string& target_path) = 0;
+};
+
+// What a refresh of a mounted target did.
+struct RefreshOutcome {
+  // Ok, or why the refresh failed (the old content stays either way). NotFound: no such mount,
+  // or no request remembered for it (after a host restart, until the kubelet republishes).
+  Status status;
+  bool rotated = false;  // new content was written (the `..data` swap happened)
+  bool skipped = false;  // not due (poll interval or backoff): the provider was not called
+};
+
+// Refreshes a mounted volume without a kubelet republish, with the request it was last
+// published with: rotation's scheduler and the admin service (sscsi-ctl refresh) call this.
+class Refresher {
+ public:
+  virtual ~Refresher() = default;
+  // `force` ignores the poll interval and the backoff.
+  virtual RefreshOutcome refresh(const std::string& target_path, bool force) = 0;
 };
 
 }  // namespace sscsi::publish

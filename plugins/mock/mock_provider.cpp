@@ -106,7 +106,8 @@ void MockProvider::mount(const sscsi_mount_request* request, const sscsi_mount_s
     }
   } else {
     // The answer depends only on the parameters and the node's files, never on the pod, but
-    // failFirst counts per volume: sharing stays within one namespace and service account.
+    // failFirst counts per volume: by default sharing stays within one namespace and service
+    // account. The shareScope parameter chooses another scope once the parameters are read.
     sink.set_share_scope(sink.sink_ctx, SSCSI_SHARE_NAMESPACE_SERVICE_ACCOUNT);
     if (request == nullptr || request->struct_size < kRequestEnd) {
       outcome.status = SSCSI_INTERNAL;
@@ -125,6 +126,7 @@ MockProvider::Outcome MockProvider::answer(const sscsi_mount_request& request,
   try {
     const MountParameters parameters =
         parse_mount_parameters(request.attributes_json, parsed_objects_);
+    sink.set_share_scope(sink.sink_ctx, parameters.share_scope);
     outcome.objects = parameters.objects->size();
     const CallCancellation cancellation(host_, request);
     wait_injected_latency(parameters.latency, cancellation);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <limits>
+#include <utility>
 
 #include "go_duration.h"
 #include "mount_error.h"
@@ -114,6 +115,24 @@ std::optional<InjectedFailure> injected_failure(const json& attributes) {
   return failure;
 }
 
+// The shareScope names, as a SecretProviderClass author writes them.
+constexpr std::pair<const char*, sscsi_share_scope> kShareScopes[] = {
+    {"never", SSCSI_SHARE_NEVER},
+    {"namespace-serviceaccount", SSCSI_SHARE_NAMESPACE_SERVICE_ACCOUNT},
+    {"same-secrets", SSCSI_SHARE_SAME_SECRETS},
+    {"node", SSCSI_SHARE_NODE},
+};
+
+sscsi_share_scope share_scope(const json& attributes) {
+  const std::optional<std::string> text = parameter(attributes, "shareScope");
+  if (!text) return SSCSI_SHARE_NAMESPACE_SERVICE_ACCOUNT;
+  for (const auto& [name, scope] : kShareScopes) {
+    if (*text == name) return scope;
+  }
+  throw invalid_parameters("shareScope " + quote(*text) +
+                           " is not one of never, namespace-serviceaccount, same-secrets, node");
+}
+
 }  // namespace
 
 MountParameters parse_mount_parameters(const char* attributes_json, ParsedObjectsCache& cache) {
@@ -126,6 +145,7 @@ MountParameters parse_mount_parameters(const char* attributes_json, ParsedObject
   parameters.objects = cache.get(*objects);
   parameters.failure = injected_failure(attributes);
   parameters.latency = duration_parameter(attributes, "latency");
+  parameters.share_scope = share_scope(attributes);
   return parameters;
 }
 

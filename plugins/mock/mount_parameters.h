@@ -9,6 +9,8 @@
 //   failFirst    N: fail only the first N calls for the same target path, then succeed
 //   retryAfter   Go duration, reported as the injected failure's retry_after_ms
 //   latency      Go duration to wait before answering (cancellable)
+//   shareScope   the share scope every answer declares: never|namespace-serviceaccount|
+//                same-secrets|node (default namespace-serviceaccount)
 //
 // An empty string counts as not set, as upstream treats SecretProviderClass parameters.
 
@@ -36,6 +38,7 @@ struct MountParameters {
   std::shared_ptr<const std::vector<ObjectSpec>> objects;  // never null
   std::optional<InjectedFailure> failure;
   std::chrono::nanoseconds latency{0};
+  sscsi_share_scope share_scope = SSCSI_SHARE_NAMESPACE_SERVICE_ACCOUNT;
 };
 
 inline constexpr const char* kDefaultFailMessage = "injected failure";

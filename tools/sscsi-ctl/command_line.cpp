@@ -24,6 +24,8 @@ constexpr std::string_view kSynopsis =
     "  publish     NodePublishVolume as the kubelet sends it for an inline volume, then list\n"
     "              the files that were mounted\n"
     "  unpublish   NodeUnpublishVolume\n"
+    "  refresh     refresh a mounted volume now, ignoring the rotation poll interval and any\n"
+    "              backoff (sscsi-host's admin service; prints whether the content changed)\n"
     "\n"
     "Run `sscsi-ctl COMMAND --help` for a command's options.\n"
     "Exit status: 0 success, 1 the driver answered with an error (printed as\n"
@@ -67,6 +69,13 @@ po::options_description unpublish_options() {
   options.add_options()
       ("target", po::value<std::string>()->required(), "the directory the volume is mounted on")
       ("volume-id", po::value<std::string>(), "volume id (default: csi-<sha256 of the target>)");
+  return options;
+}
+
+po::options_description refresh_options() {
+  po::options_description options("refresh options");
+  options.add_options()
+      ("target", po::value<std::string>()->required(), "the directory the volume is mounted on");
   return options;
 }
 // clang-format on
@@ -141,7 +150,7 @@ std::variant<CtlOptions, HelpRequest> parse_command_line(const std::vector<std::
 
     if (!globals.count("command")) {
       if (globals.count("help")) return HelpRequest{help_text(po::options_description())};
-      throw UsageError("no command given; expected probe, info, publish or unpublish");
+      throw UsageError("no command given; expected probe, info, publish, unpublish or refresh");
     }
     const std::string command = globals["command"].as<std::string>();
     const bool help = globals.count("help") > 0;
@@ -186,8 +195,15 @@ std::variant<CtlOptions, HelpRequest> parse_command_line(const std::vector<std::
       options.command = std::move(unpublish);
       return options;
     }
-    throw UsageError(
-        fmt::format("unknown command \"{}\"; expected probe, info, publish or unpublish", command));
+    if (command == "refresh") {
+      const auto descriptions = refresh_options();
+      const auto values = parse_command_options(rest, descriptions, help);
+      if (help) return HelpRequest{help_text(descriptions)};
+      options.command = RefreshCommand{normalized_target(values["target"].as<std::string>())};
+      return options;
+    }
+    throw UsageError(fmt::format(
+        "unknown command \"{}\"; expected probe, info, publish, unpublish or refresh", command));
   } catch (const po::error& error) {
     throw UsageError(error.what());
   } catch (const std::invalid_argument& error) {

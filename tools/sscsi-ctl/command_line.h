@@ -38,12 +38,18 @@ struct UnpublishCommand {
   std::optional<std::string> volume_id;
 };
 
+// Forces a refresh of a mounted volume (sscsi.admin.v1.Admin/Refresh on the same socket).
+struct RefreshCommand {
+  std::string target;
+};
+
 // Printed for --help; the text is the reference for every command and option.
 struct HelpRequest {
   std::string text;
 };
 
-using Command = std::variant<ProbeCommand, InfoCommand, PublishCommand, UnpublishCommand>;
+using Command =
+    std::variant<ProbeCommand, InfoCommand, PublishCommand, UnpublishCommand, RefreshCommand>;
 
 struct CtlOptions {
   std::string endpoint = "unix:///tmp/csi.sock";

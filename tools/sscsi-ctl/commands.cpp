@@ -11,6 +11,7 @@
 #include "csi/endpoint.h"
 #include "csi/proto/csi.grpc.pb.h"
 #include "csi/status_codes.h"
+#include "rotation/proto/admin.grpc.pb.h"
 #include "sscsi-ctl/command_line.h"
 #include "sscsi-ctl/publish_request.h"
 #include "sscsi-ctl/volume_listing.h"
@@ -151,6 +152,17 @@ int run(const Session& session, const UnpublishCommand& command) {
       node->NodeUnpublishVolume(session.context().get(), request, &response);
   if (!status.ok()) return session.csi_error(status);
   fmt::print(session.out, "unpublished {} from {}\n", request.volume_id(), command.target);
+  return kOk;
+}
+
+int run(const Session& session, const RefreshCommand& command) {
+  ::sscsi::admin::v1::RefreshRequest request;
+  request.set_target_path(command.target);
+  auto admin = ::sscsi::admin::v1::Admin::NewStub(session.channel);
+  ::sscsi::admin::v1::RefreshResponse response;
+  const grpc::Status status = admin->Refresh(session.context().get(), request, &response);
+  if (!status.ok()) return session.csi_error(status);
+  fmt::print(session.out, "{}\n", response.message());
   return kOk;
 }
 

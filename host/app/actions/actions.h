@@ -18,6 +18,7 @@ ActionResult load_plugins(State& state);            // exit 1 when the directory
 ActionResult check_required_plugins(State& state);  // exit 1 naming what is missing and why
 ActionResult connect_cluster(State& state);          // SecretProviderClass source, cluster link
 ActionResult start_csi_server(State& state);        // mount records, pipeline, CSI socket
+ActionResult start_rotation(State& state);          // the refresh scheduler, when enabled
 ActionResult start_http_servers(State& state);      // /metrics and /healthz; logs their address
 ActionResult wait_for_signal(State& state);         // until SIGTERM or SIGINT
 

@@ -20,12 +20,14 @@ std::string describe(const Options& o) {
   }
   return fmt::format(
       "options: endpoint={} nodeid={} drivername={} metrics-addr={} health-addr={} "
-      "enable-secret-rotation={} rotation-poll-interval={} log-format-json={} v={} plugin-dir={} "
+      "enable-secret-rotation={} rotation-poll-interval={} shared-fetch-window={} "
+      "log-format-json={} v={} plugin-dir={} "
       "plugin-config=[{}] require-plugins=[{}] tmpfs-size={} allow-any-target={} state-dir={} "
       "spc-dir={} kubeconfig={} config={}",
       o.endpoint, o.node_id.empty() ? "\"\"" : o.node_id, o.driver_name,
       to_string(o.metrics_address), to_string(o.health_address), o.enable_secret_rotation,
-      format_duration(o.rotation_poll_interval), o.log_format_json, o.verbosity,
+      format_duration(o.rotation_poll_interval), format_duration(o.shared_fetch_window),
+      o.log_format_json, o.verbosity,
       o.plugin_dir.string(), plugin_configs, fmt::join(o.required_plugins, ","),
       o.tmpfs_size_bytes, o.allow_any_target, o.state_dir.string(), o.spc_dir.empty() ? "\"\"" : o.spc_dir.string(),
       o.kubeconfig.empty() ? "\"\"" : o.kubeconfig.string(),

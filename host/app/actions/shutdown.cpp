@@ -15,6 +15,13 @@ ActionResult shutdown(State& state) {
     state.csi_server->shutdown();
     state.csi_server.reset();
   }
+  if (state.rotation != nullptr) {
+    // Running refreshes finish; then the pipeline forgets the scheduler before it goes.
+    state.rotation->stop();
+    state.pipeline->observe(nullptr);
+    state.rotation.reset();
+  }
+  state.admin_service.reset();
   state.pipeline.reset();
   if (state.plugins != nullptr) {
     const auto count = state.plugins->all().size();

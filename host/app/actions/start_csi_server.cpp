@@ -32,12 +32,18 @@ ActionResult start_csi_server(State& state) {
   pipeline.rotation_enabled = options.enable_secret_rotation;
   pipeline.rotation_poll_interval =
       std::chrono::duration_cast<std::chrono::milliseconds>(options.rotation_poll_interval);
+  // Rounded up: a window below 1ms still keeps answers for a moment, as asked.
+  pipeline.shared_fetches.window =
+      std::chrono::ceil<std::chrono::milliseconds>(options.shared_fetch_window);
   state.publish_metrics = std::make_unique<publish::PublishMetrics>(state.metrics);
   state.pipeline =
       std::make_unique<publish::Pipeline>(pipeline, *state.classes, *state.cluster, *state.plugins,
                                           *state.mount_state, *state.publish_metrics);
 
+  state.admin_service = std::make_unique<rotation::AdminService>(*state.pipeline);
+
   csi::CsiServerOptions server;
+  server.extra_services.push_back(state.admin_service.get());
   server.endpoint = options.endpoint;
   server.driver_name = options.driver_name;
   server.version = build_info().version;

@@ -167,6 +167,26 @@ std::string flattened(const std::string& text) {
   return out;
 }
 
+TEST(AppOptions, SharedFetchWindowDefaultsToThirtySecondsAndAcceptsZero) {
+  EXPECT_EQ(parse_ok({}).shared_fetch_window, 30s);
+  EXPECT_EQ(parse_ok({"--shared-fetch-window=45s"}).shared_fetch_window, 45s);
+  EXPECT_EQ(parse_ok({"--shared-fetch-window", "0s"}).shared_fetch_window, 0s);
+  EXPECT_EQ(parse_ok({"--shared-fetch-window=0"}).shared_fetch_window, 0s);
+  const EarlyExit negative = parse_exit({"--shared-fetch-window=-1s"});
+  EXPECT_EQ(negative.exit_code, kUsageExitCode);
+  EXPECT_NE(negative.err.find("option --shared-fetch-window: \"-1s\" must not be negative"),
+            std::string::npos)
+      << negative.err;
+  const EarlyExit bad = parse_exit({"--shared-fetch-window=30"});
+  EXPECT_EQ(bad.exit_code, kUsageExitCode);
+  EXPECT_NE(bad.err.find("option --shared-fetch-window: invalid duration \"30\": missing unit"),
+            std::string::npos)
+      << bad.err;
+  const EarlyExit help = parse_exit({"--help"});
+  EXPECT_NE(help.out.find("--shared-fetch-window"), std::string::npos);
+  EXPECT_NE(help.out.find("(=30s)"), std::string::npos);
+}
+
 TEST(AppOptions, HelpListsEveryOptionWithItsDefault) {
   const EarlyExit help = parse_exit({"--help"});
   EXPECT_EQ(help.exit_code, 0);

@@ -117,9 +117,9 @@ TEST(CsiCtlCommandLine, HelpIsAnAnswerNotAnError) {
 }
 
 TEST(CsiCtlCommandLine, UsageErrorsSayWhatIsWrong) {
-  EXPECT_EQ(usage_error({}), "no command given; expected probe, info, publish or unpublish");
+  EXPECT_EQ(usage_error({}), "no command given; expected probe, info, publish, unpublish or refresh");
   EXPECT_EQ(usage_error({"mount"}),
-            "unknown command \"mount\"; expected probe, info, publish or unpublish");
+            "unknown command \"mount\"; expected probe, info, publish, unpublish or refresh");
   EXPECT_EQ(usage_error({"unpublish"}), "the option '--target' is required but missing");
   EXPECT_EQ(
       usage_error({"publish", "--target", "/t", "--spc", "s", "--namespace", "n", "--pod", "p"}),

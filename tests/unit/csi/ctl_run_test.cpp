@@ -159,7 +159,7 @@ TEST_F(CsiCtlRun, UsageErrorsExitTwo) {
   const Result no_command = run({});
   EXPECT_EQ(no_command.status, 2);
   EXPECT_EQ(no_command.err,
-            "sscsi-ctl: no command given; expected probe, info, publish or unpublish\n"
+            "sscsi-ctl: no command given; expected probe, info, publish, unpublish or refresh\n"
             "Run 'sscsi-ctl --help' for usage.\n");
 
   std::ostringstream out;

@@ -10,6 +10,8 @@
 #include <functional>
 #include <mutex>
 
+#include <fmt/format.h>
+
 #include "kube/spc_file_source.h"
 #include "metrics/registry.h"
 #include "mount/platform.h"
@@ -451,6 +453,104 @@ TEST_F(PipelineTest, RefreshReportsChangedContentAndFailures) {
       kube::LinkError{kube::LinkError::Kind::Unavailable, "FailedToRotate", "apiserver down"};
   ASSERT_TRUE(publish(request()).ok());
   EXPECT_EQ(read("password"), "p3");
+}
+
+}  // namespace
+}  // namespace sscsi::publish
+
+namespace sscsi::publish {
+namespace {
+
+// Records what the pipeline tells the rotation scheduler; can claim a target is backing off.
+class RecordingObserver final : public RefreshObserver {
+ public:
+  void remembered(const PublishRequest& request) override {
+    events.push_back("remembered " + request.volume_context.at("csi.storage.k8s.io/pod.name"));
+  }
+  void refreshed(const std::string&) override { events.push_back("refreshed"); }
+  void failed(const std::string&, std::chrono::milliseconds retry_after) override {
+    events.push_back(fmt::format("failed {}", retry_after.count()));
+  }
+  void unmounted(const std::string&) override { events.push_back("unmounted"); }
+  bool backing_off(const std::string&) override { return backing; }
+
+  std::vector<std::string> events;
+  bool backing = false;
+};
+
+TEST_F(PipelineTest, RefreshOfAnUnknownTargetIsNotFound) {
+  const RefreshOutcome outcome = pipeline_->refresh(target_.string(), true);
+  EXPECT_EQ(outcome.status.code, Code::NotFound);
+  EXPECT_NE(outcome.status.message.find(target_.string()), std::string::npos);
+  EXPECT_EQ(provider_->calls, 0);
+}
+
+TEST_F(PipelineTest, RefreshAfterARestartNeedsTheKubeletsRepublish) {
+  ASSERT_TRUE(publish(request()).ok());
+  make_pipeline(rotating(std::chrono::milliseconds(0)));  // a new host: nothing remembered
+  RefreshOutcome outcome = pipeline_->refresh(target_.string(), true);
+  EXPECT_EQ(outcome.status.code, Code::NotFound);
+  EXPECT_NE(outcome.status.message.find("republish"), std::string::npos);
+  EXPECT_EQ(provider_->calls, 1);
+  ASSERT_TRUE(publish(request()).ok());  // the republish is remembered
+  outcome = pipeline_->refresh(target_.string(), true);
+  EXPECT_TRUE(outcome.status.ok()) << outcome.status.message;
+}
+
+TEST_F(PipelineTest, ForcedRefreshSendsTheRememberedRequestAndReportsRotation) {
+  make_pipeline(rotating(std::chrono::hours(1)));
+  ASSERT_TRUE(publish(request()).ok());
+  RefreshOutcome outcome = pipeline_->refresh(target_.string(), false);
+  EXPECT_TRUE(outcome.skipped) << "not due inside the poll interval";
+  EXPECT_EQ(provider_->calls, 1);
+
+  provider_->answer = ScriptedProvider::files({{"password", "p2"}}, "v2");
+  outcome = pipeline_->refresh(target_.string(), true);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message;
+  EXPECT_TRUE(outcome.rotated);
+  EXPECT_EQ(read("password"), "p2");
+  EXPECT_EQ(provider_->last_call.secrets_json, "{\"clientid\":\"id-1\"}");
+  ASSERT_EQ(provider_->last_call.current_versions.size(), 1u);
+  EXPECT_EQ(provider_->last_call.current_versions[0].version, "v1");
+
+  const fs::path before = fs::read_symlink(target_ / "..data");
+  outcome = pipeline_->refresh(target_.string(), true);
+  ASSERT_TRUE(outcome.status.ok());
+  EXPECT_FALSE(outcome.rotated);
+  EXPECT_EQ(fs::read_symlink(target_ / "..data"), before) << "unchanged content writes nothing";
+}
+
+TEST_F(PipelineTest, FailedForcedRefreshKeepsOldContentAndSaysWhy) {
+  ASSERT_TRUE(publish(request()).ok());
+  provider_->answer = ScriptedProvider::error(plugins::ErrorCode::Throttled, "slow down");
+  provider_->answer.error.retry_after = std::chrono::seconds(7);
+  RecordingObserver observer;
+  pipeline_->observe(&observer);
+  const RefreshOutcome outcome = pipeline_->refresh(target_.string(), true);
+  pipeline_->observe(nullptr);
+  EXPECT_EQ(outcome.status.code, Code::ResourceExhausted);
+  EXPECT_EQ(outcome.status.message, "slow down");
+  EXPECT_EQ(read("password"), "p1");
+  EXPECT_EQ(link_.failures.size(), 1u);
+  EXPECT_EQ(observer.events, (std::vector<std::string>{"remembered web-0", "failed 7000"}));
+}
+
+TEST_F(PipelineTest, ObserverHearsMountsRefreshesAndUnmounts) {
+  make_pipeline(rotating(std::chrono::milliseconds(0)));
+  RecordingObserver observer;
+  pipeline_->observe(&observer);
+  ASSERT_TRUE(publish(request()).ok());
+  ASSERT_TRUE(publish(request()).ok());  // a republish: fresh tokens, then a refresh
+  observer.backing = true;
+  ASSERT_TRUE(publish(request()).ok());  // backing off: remembered, no provider call
+  EXPECT_EQ(provider_->calls, 2);
+  ASSERT_TRUE(pipeline_->unpublish("vol-1", target_.string()).ok());
+  pipeline_->observe(nullptr);
+  EXPECT_EQ(observer.events,
+            (std::vector<std::string>{"remembered web-0", "remembered web-0", "refreshed",
+                                      "remembered web-0", "unmounted"}));
+  EXPECT_EQ(pipeline_->refresh(target_.string(), true).status.code, Code::NotFound)
+      << "the request is forgotten on unpublish";
 }
 
 }  // namespace
