@@ -101,7 +101,7 @@ std::optional<LinkError> ApiClusterLink::mounted(const MountedVolume& volume) {
   status.target_path = volume.target_path;
   status.mounted = true;
   for (const auto& [id, version] : volume.objects) status.objects.push_back({id, version});
-  const SyncResult written = write_pod_status(api_, status);
+  const SyncResult written = write_pod_status(api_, status, !volume.refresh);
   if (written.outcome == SyncOutcome::Failed) {
     return LinkError{kind_for(written.http_status), "FailedToWritePodStatus", written.error};
   }

@@ -54,9 +54,15 @@ class PodStatusWrite {
         what_(fmt::format("SecretProviderClassPodStatus {}/{}", info.namespace_name, name_)),
         path_(pod_status_path(info.namespace_name, name_)) {}
 
-  // Read first: on every kubelet republish the object exists and usually says the same, so the
-  // common case costs one GET and no write attempt.
-  SyncResult run() {
+  // A first mount creates first (one request when the object is new, the usual case); a refresh
+  // reads first, since the object exists and usually says the same: one GET, no write attempt.
+  SyncResult run(bool first_mount) {
+    if (first_mount) {
+      const ApiResponse created =
+          send("POST", pod_statuses_path(info_.namespace_name), pod_status_object(info_).dump());
+      if (created.ok()) return done(SyncOutcome::Created, uid_of(created.body));
+      if (created.status != 409) return fail(created, "POST");
+    }
     for (int attempt = 1; attempt <= kMaxPodStatusAttempts; ++attempt) {
       const ApiResponse got = send("GET", path_, "");
       if (got.status == 404) {
@@ -124,8 +130,8 @@ class PodStatusWrite {
 
 }  // namespace
 
-SyncResult write_pod_status(ApiClient& api, const PodStatusInfo& info) {
-  return PodStatusWrite(api, info).run();
+SyncResult write_pod_status(ApiClient& api, const PodStatusInfo& info, bool first_mount) {
+  return PodStatusWrite(api, info).run(first_mount);
 }
 
 }  // namespace sscsi::kube

@@ -315,6 +315,8 @@ INSTANTIATE_TEST_SUITE_P(
                       decoy.namespace_name = k.ns_;
                       decoy.name = "decoy";
                       decoy.node_name = kNodeName;
+                      // "default" is made by a controller some time after the namespace
+                      decoy.service_account_name = "app";
                       create_pod(k.admin(), decoy);
                       return k.sync_class(json::array());
                     },

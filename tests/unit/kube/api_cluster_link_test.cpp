@@ -137,10 +137,9 @@ TEST_F(ApiClusterLinkTest, ARequestWithoutItsPodIsRefusedWithoutARequest) {
 TEST_F(ApiClusterLinkTest, MountWritesThePodStatusWithoutReadingThePodAgain) {
   api_.expect("GET", kPod, 200, pod_json().dump());
   ASSERT_EQ(link_.check_pod(pod_), std::nullopt);
-  api_.expect("GET", kStatus, 404);
   api_.expect("POST", kStatuses, 201, R"({"metadata":{"uid":"st-1"}})");
   EXPECT_EQ(link_.mounted(volume()), std::nullopt);
-  const json written = json::parse(api_.requests()[2].body);
+  const json written = json::parse(api_.requests()[1].body);
   EXPECT_EQ(written["status"]["objects"],
             json::parse(R"([{"id":"mock/password","version":"v1"}])"));
   EXPECT_EQ(written["metadata"]["labels"]["internal.secrets-store.csi.k8s.io/node-name"], "node-a");
@@ -151,12 +150,11 @@ TEST_F(ApiClusterLinkTest, SyncedSecretIsOwnedByThePodsOwners) {
   sync_password();
   api_.expect("GET", kPod, 200, pod_json("u-1", json::array({kReplicaSet})).dump());
   ASSERT_EQ(link_.check_pod(pod_), std::nullopt);
-  api_.expect("GET", kStatus, 404);
   api_.expect("POST", kStatuses, 201, R"({"metadata":{"uid":"st-1"}})");
   api_.expect("GET", kSecret, 404);
   api_.expect("POST", kSecrets, 201, "{}");
   EXPECT_EQ(link_.mounted(volume()), std::nullopt);
-  const json secret = json::parse(api_.requests()[4].body);
+  const json secret = json::parse(api_.requests()[3].body);
   EXPECT_EQ(secret["metadata"]["ownerReferences"],
             json::parse(
                 R"([{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"web-rs","uid":"rs-1"}])"));
@@ -166,12 +164,11 @@ TEST_F(ApiClusterLinkTest, SyncedSecretIsOwnedByThePodsOwners) {
 TEST_F(ApiClusterLinkTest, BarePodSecretIsOwnedByItsPodStatus) {
   sync_password();
   api_.expect("GET", kPod, 200, pod_json().dump());  // read on demand: no check_pod before
-  api_.expect("GET", kStatus, 404);
   api_.expect("POST", kStatuses, 201, R"({"metadata":{"uid":"st-1"}})");
   api_.expect("GET", kSecret, 404);
   api_.expect("POST", kSecrets, 201, "{}");
   EXPECT_EQ(link_.mounted(volume()), std::nullopt);
-  const json secret = json::parse(api_.requests()[4].body);
+  const json secret = json::parse(api_.requests()[3].body);
   EXPECT_EQ(secret["metadata"]["ownerReferences"],
             json::parse(R"([{"apiVersion":"secrets-store.csi.x-k8s.io/v1",
                               "kind":"SecretProviderClassPodStatus","name":"web-1-team-db",
@@ -182,7 +179,6 @@ TEST_F(ApiClusterLinkTest, UnmanagedSecretIsAConflictAndAnEvent) {
   sync_password();
   api_.expect("GET", kPod, 200, pod_json().dump());
   ASSERT_EQ(link_.check_pod(pod_), std::nullopt);
-  api_.expect("GET", kStatus, 404);
   api_.expect("POST", kStatuses, 201, R"({"metadata":{"uid":"st-1"}})");
   api_.expect("GET", kSecret, 200,
               R"({"kind":"Secret","type":"Opaque","metadata":{"name":"db-secret","uid":"x"}})");
@@ -212,7 +208,7 @@ TEST_F(ApiClusterLinkTest, SecretThatCannotBeBuiltIsInvalid) {
 
 TEST_F(ApiClusterLinkTest, PodStatusFailureIsReportedWithItsKind) {
   api_.expect("GET", kPod, 200, pod_json().dump());
-  api_.expect("GET", kStatus, 403);
+  api_.expect("POST", kStatuses, 403);
   const auto error = link_.mounted(volume());
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->kind, LinkError::Kind::Forbidden);

@@ -51,6 +51,25 @@ TEST(KubeSyncPodStatusWriter, CreatesTheObject) {
   EXPECT_EQ(api.requests()[1].what, "SecretProviderClassPodStatus team/web-1-team-app");
 }
 
+TEST(KubeSyncPodStatusWriter, FirstMountCreatesWithoutReadingFirst) {
+  FakeApiClient api;
+  api.expect("POST", kCollection, 201, stored().dump());
+  const SyncResult result = write_pod_status(api, info(), true);
+  EXPECT_EQ(result.outcome, SyncOutcome::Created) << result.error;
+  EXPECT_EQ(result.uid, "spcps-uid");
+  EXPECT_EQ(api.requests().size(), 1u);
+}
+
+TEST(KubeSyncPodStatusWriter, FirstMountOfAnExistingObjectReadsAndCompares) {
+  FakeApiClient api;
+  api.expect("POST", kCollection, 409);
+  api.expect("GET", kPath, 200, stored().dump());
+  const SyncResult result = write_pod_status(api, info(), true);
+  EXPECT_EQ(result.outcome, SyncOutcome::Unchanged) << result.error;
+  EXPECT_EQ(result.writes, 0);
+  EXPECT_EQ(api.unanswered(), 0u);
+}
+
 TEST(KubeSyncPodStatusWriter, ExistingEqualObjectIsNotWritten) {
   FakeApiClient api;
   api.expect("GET", kPath, 200, stored().dump());
