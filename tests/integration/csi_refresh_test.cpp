@@ -14,6 +14,7 @@
 
 #include "csi_host.h"
 #include "csi_requests.h"
+#include "host_process.h"
 #include "rotation/proto/admin.grpc.pb.h"
 
 namespace sscsi {
@@ -115,6 +116,33 @@ TEST(Refresh, ForcedRefreshChangesContentAtOnceWithRotationOff) {
   // The CSI services are unaffected by the admin service on the same socket.
   EXPECT_TRUE(host.publish(publish_request(target, "pod-forced", "from-file")).ok());
   EXPECT_TRUE(host.unpublish(testing_support::volume_id_for("pod-forced"), target.string()).ok());
+}
+
+// What an operator types: sscsi-ctl refresh --target DIR.
+TEST(Refresh, SscsiCtlRefreshReportsTheOutcomeAndTheError) {
+  CsiHost host;
+  host.start();
+  write_file(host.content_dir() / "secret.txt", "first");
+  host.write_spc(content_file_class(host));
+  const fs::path target = host.kubelet_target("pod-ctl");
+  ASSERT_TRUE(host.publish(publish_request(target, "pod-ctl", "from-file")).ok()) << host.log();
+  const std::vector<std::string> args = {"--endpoint", "unix://" + host.socket().string(),
+                                         "refresh", "--target", target.string()};
+
+  write_file(host.content_dir() / "secret.txt", "second");
+  const testing_support::Finished changed =
+      testing_support::run_to_end(SSCSI_CTL_BINARY, args, std::chrono::seconds(30));
+  EXPECT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_NE(changed.out.find("new content written"), std::string::npos) << changed.out;
+  EXPECT_EQ(read_file(target / "secret.txt"), "second");
+
+  const testing_support::Finished missing =
+      testing_support::run_to_end(SSCSI_CTL_BINARY,
+                                  {"--endpoint", "unix://" + host.socket().string(), "refresh",
+                                   "--target", host.kubelet_target("pod-none").string()},
+                                  std::chrono::seconds(30));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err.rfind("error: NOT_FOUND: ", 0), 0u) << missing.err;
 }
 
 TEST(Refresh, UnknownTargetIsNotFoundWithAClearMessage) {
