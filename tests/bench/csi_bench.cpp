@@ -22,6 +22,7 @@
 #include "interrupt.h"
 #include "machine_facts.h"
 #include "report.h"
+#include "work_dir.h"
 
 namespace {
 
@@ -104,37 +105,6 @@ std::optional<Options> parse(int argc, char** argv) {
   return o;
 }
 
-// The directory the rounds live in: the one given, or a new one removed at the end.
-class WorkDir {
- public:
-  explicit WorkDir(fs::path given) : path_(std::move(given)) {
-    if (!path_.empty()) {
-      fs::create_directories(path_);
-      return;
-    }
-    std::string pattern = (fs::temp_directory_path() / "sscsi-bench.XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error(fmt::format("cannot create a directory like {}", pattern));
-    }
-    path_ = pattern;
-    owned_ = true;
-  }
-  ~WorkDir() {
-    if (!owned_) return;
-    std::error_code ec;
-    // Only if empty: a round that could not unmount everything left its directory in place.
-    if (!fs::remove(path_, ec) && ec) {
-      fmt::print(std::cerr, "sscsi-bench-csi: {} left in place: {}\n", path_.string(),
-                 ec.message());
-    }
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-  bool owned_ = false;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -154,7 +124,7 @@ int main(int argc, char** argv) {
   try {
     sscsi::bench::print_machine_facts(std::cout, sscsi::bench::read_machine_facts());
     sscsi::bench::print_settings(std::cout, options->round, options->rounds);
-    const WorkDir work(options->work_dir);
+    const sscsi::bench::WorkDir work(options->work_dir, "sscsi-bench");
     // Which host was measured: its version line names the commit it was built from.
     std::string version = sscsi::bench::run_for_output(
         {options->round.host_binary.string(), "--version"},

@@ -27,6 +27,7 @@
 #include "kube_cluster.h"
 #include "machine_facts.h"
 #include "report.h"
+#include "work_dir.h"
 
 namespace {
 
@@ -157,41 +158,6 @@ DaemonFactory upstream_factory(const Options& o, const fs::path& admin_kubeconfi
   };
 }
 
-// The directory the rounds live in: the one given, or a new one removed at the end.
-class WorkDir {
- public:
-  explicit WorkDir(fs::path given) : path_(std::move(given)) {
-    if (!path_.empty()) {
-      fs::create_directories(path_);
-      return;
-    }
-    std::string pattern = (fs::temp_directory_path() / "sscsi-bench-upstream.XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error(fmt::format("cannot create a directory like {}", pattern));
-    }
-    path_ = pattern;
-    owned_ = true;
-  }
-  ~WorkDir() {
-    if (!owned_) return;
-    // Round directories are removed by their rounds, or left in place when something under
-    // them stayed mounted: those are not descended into here.
-    std::error_code ec;
-    for (const fs::directory_entry& entry : fs::directory_iterator(path_, ec)) {
-      if (!entry.path().filename().string().starts_with("round-")) fs::remove_all(entry, ec);
-    }
-    if (!fs::remove(path_, ec) && ec) {
-      fmt::print(std::cerr, "sscsi-bench-upstream: {} left in place: {}\n", path_.string(),
-                 ec.message());
-    }
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-  bool owned_ = false;
-};
-
 int run(const Options& o) {
   print_machine_facts(std::cout, read_machine_facts());
   const Workload& w = o.workload;
@@ -204,7 +170,7 @@ int run(const Options& o) {
       o.rounds, w.shape.objects, w.shape.object_bytes, w.mounts, w.warmup, w.cycles, w.storm,
       w.rotations, w.rotation_interval.count());
 
-  const WorkDir work(o.work_dir);
+  const sscsi::bench::WorkDir work(o.work_dir, "sscsi-bench-upstream");
   fmt::print(std::cout, "ours      {} {}\n", o.host.string(),
              trimmed_output({o.host.string(), "--version"}, work.path() / "v1.txt"));
   const fs::path driver = o.upstream_bin / "secrets-store-csi-driver";
