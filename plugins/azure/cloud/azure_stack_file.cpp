@@ -1,0 +1,156 @@
+#include "cloud/azure_stack_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/mount_error.h"
+#include "params/go_strings.h"
+#include "params/json_text.h"
+
+namespace sscsi::azure {
+namespace {
+
+// Go's syscall error strings are strerror's in lower case ("no such file or directory").
+std::string go_errno_text(int error) {
+  std::string text = std::strerror(error);
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] + 32);
+  return text;
+}
+
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+std::string read_small_file(const std::string& path) {
+  // O_NONBLOCK: a FIFO or device named here must not hang the mount; fstat then refuses it.
+  const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  if (fd.get() < 0) throw invalid_parameters("open " + path + ": " + go_errno_text(errno));
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0) {
+    throw invalid_parameters("stat " + path + ": " + go_errno_text(errno));
+  }
+  if (!S_ISREG(info.st_mode)) throw invalid_parameters(path + " is not a regular file");
+  const std::string too_large =
+      fmt::format("{} is larger than {} bytes", path, kMaxAzureStackFileBytes);
+  if (static_cast<std::size_t>(info.st_size) > kMaxAzureStackFileBytes) {
+    throw invalid_parameters(too_large);
+  }
+  std::string contents;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw invalid_parameters("read " + path + ": " + go_errno_text(errno));
+    if (n == 0) break;
+    contents.append(buffer, static_cast<std::size_t>(n));
+    if (contents.size() > kMaxAzureStackFileBytes) throw invalid_parameters(too_large);
+  }
+  return contents;
+}
+
+std::string string_field(const nlohmann::json& doc, std::string_view path, const char* field) {
+  const auto it = doc.find(field);
+  if (it == doc.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
+    throw invalid_parameters(
+        fmt::format("{}: field \"{}\" is missing, empty or not a string", path, field));
+  }
+  return it->get<std::string>();
+}
+
+// https://<host>[:port][/path], no user info, query or fragment; returned with a trailing '/'.
+std::string https_endpoint(const nlohmann::json& doc, std::string_view path, const char* field) {
+  std::string url = string_field(doc, path, field);
+  constexpr std::string_view kScheme = "https://";
+  const std::string_view rest = std::string_view(url).substr(
+      url.size() >= kScheme.size() && go_equal_fold(url.substr(0, kScheme.size()), kScheme)
+          ? kScheme.size()
+          : url.size());
+  const std::string_view host = rest.substr(0, rest.find('/'));
+  const bool ok =
+      !rest.empty() && !host.empty() && url.find_first_of("@?# \t\r\n") == std::string::npos;
+  if (!ok) {
+    throw invalid_parameters(fmt::format(
+        "{}: field \"{}\" must be an https URL such as \"https://login.microsoftonline.com/\", "
+        "not {}",
+        path, field, go_quote(url)));
+  }
+  if (url.back() != '/') url += '/';
+  return url;
+}
+
+bool is_dns_name(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t end = std::min(name.find('.', start), name.size());
+    const std::string_view label = name.substr(start, end - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (const char c : label) {
+      const bool ok =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+      if (!ok) return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+CloudEnvironment read_azure_stack_file(std::string_view path_view) {
+  if (path_view.empty()) {
+    throw invalid_parameters(
+        "cloudEnvFileName is not set; AzureStackCloud reads its endpoints from the JSON file "
+        "that parameter names");
+  }
+  const std::string path(path_view);
+  if (path.front() != '/') {
+    throw invalid_parameters("cloudEnvFileName must be an absolute path, not " + go_quote(path));
+  }
+  const std::string contents = read_small_file(path);
+  const nlohmann::json doc = parse_json_quietly(contents, path + ": ");
+  if (!doc.is_object()) {
+    throw invalid_parameters(
+        fmt::format("{}: must hold a JSON object, not {}", path, go_json_type_word(doc)));
+  }
+  CloudEnvironment cloud;
+  cloud.name = "AzureStackCloud";
+  if (const auto name = doc.find("name"); name != doc.end() && !name->is_null()) {
+    if (!name->is_string()) {
+      throw invalid_parameters(fmt::format("{}: field \"name\" must be a string", path));
+    }
+    if (!name->get_ref<const std::string&>().empty()) cloud.name = name->get<std::string>();
+  }
+  cloud.active_directory_endpoint = https_endpoint(doc, path, "activeDirectoryEndpoint");
+  cloud.key_vault_endpoint = https_endpoint(doc, path, "keyVaultEndpoint");
+  cloud.key_vault_dns_suffix = string_field(doc, path, "keyVaultDNSSuffix");
+  if (!is_dns_name(cloud.key_vault_dns_suffix)) {
+    throw invalid_parameters(fmt::format(
+        "{}: field \"keyVaultDNSSuffix\" must be a DNS name such as \"vault.azure.net\", not {}",
+        path, go_quote(cloud.key_vault_dns_suffix)));
+  }
+  return cloud;
+}
+
+}  // namespace sscsi::azure
