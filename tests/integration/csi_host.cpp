@@ -55,8 +55,12 @@ CsiHost::CsiHost(CsiHostSetup setup) : setup_(std::move(setup)), root_(make_temp
     for (const std::string& variant : setup_.test_plugins) {
       copy_plugin(kTestPluginDir / fmt::format("lib{}.so", variant));
     }
+    for (const fs::path& plugin : setup_.plugins) copy_plugin(plugin);
     std::ofstream config(root_ / "mock.json");
     config << fmt::format(R"({{"allowedContentDirs": ["{}"]}})", content_dir().string()) << '\n';
+    for (const auto& [name, json] : setup_.plugin_configs) {
+      std::ofstream(root_ / (name + ".json")) << json << '\n';
+    }
   } catch (...) {
     fs::remove_all(root_);
     throw;
@@ -96,6 +100,9 @@ std::vector<std::string> CsiHost::arguments() const {
                                 // any free ports, so that hosts of parallel tests never collide
                                 "--metrics-addr",  "127.0.0.1:0",
                                 "--health-addr",   "127.0.0.1:0"};
+  for (const auto& [name, json] : setup_.plugin_configs) {
+    args.insert(args.end(), {"--plugin-config", name + "=" + (root_ / (name + ".json")).string()});
+  }
   if (setup_.spc_dir) args.insert(args.end(), {"--spc-dir", spc_dir().string()});
   args.insert(args.end(), setup_.extra_args.begin(), setup_.extra_args.end());
   return args;

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,6 +38,11 @@ struct CsiHostSetup {
   // --spc-dir <root>/spc; false for hosts that read SecretProviderClasses from a cluster (pass
   // --kubeconfig or the in-cluster environment instead).
   bool spc_dir = true;
+  // More provider plugins to load (paths of built .so files), e.g. the Azure plugin.
+  std::vector<std::filesystem::path> plugins{};
+  // Plugin configurations by provider name (JSON text), written to <root>/<name>.json and passed
+  // as --plugin-config NAME=FILE. The mock's is always there.
+  std::map<std::string, std::string> plugin_configs{};
 };
 
 class CsiHost {

@@ -339,7 +339,7 @@ typedef struct sscsi_provider {
 
   /*
    * config_schema — a JSON Schema (draft 2020-12) describing create's config_json, for
-   * operators (`sscsi-host --describe-plugins`) and tools.
+   * operators and tools (e.g. to check a --plugin-config file before deploying it).
    * Optional. Threading: any thread. Return value: a static NUL-terminated string owned by the
    *   plugin, valid while the library is loaded.
    */

@@ -1,0 +1,201 @@
+#include "identity/token_answer.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include <fmt/format.h>
+
+#include "http/secret_json.h"
+
+namespace sscsi::azure {
+namespace {
+
+using std::chrono::system_clock;
+
+bool base64url_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.' || c == '=';
+}
+
+// A non-negative integer from a JSON number or a numeric string ("3599", "1700000000").
+std::optional<int64_t> json_seconds(const SecretJson& object, std::string_view name) {
+  if (!object.is_object()) return std::nullopt;
+  const auto found = object.find(SecretString(name.data(), name.size()));
+  if (found == object.end()) return std::nullopt;
+  if (found->is_number_integer()) return found->get<int64_t>();
+  if (found->is_number_float()) return static_cast<int64_t>(found->get<double>());
+  if (!found->is_string()) return std::nullopt;
+  const SecretString& text = found->get_ref<const SecretString&>();
+  if (text.empty() || text.size() > 15) return std::nullopt;
+  int64_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+SecretJson parse_or_throw(const SecretString& body, std::string_view what) {
+  auto parsed = parse_secret_json(view(body));
+  if (!parsed.value) {
+    throw MountError(SSCSI_UNAVAILABLE,
+                     fmt::format("{}: the answer is not JSON (parse error at byte {})", what,
+                                 parsed.error_byte));
+  }
+  if (!parsed.value->is_object()) {
+    throw MountError(SSCSI_UNAVAILABLE, fmt::format("{}: the answer is not a JSON object", what));
+  }
+  return std::move(*parsed.value);
+}
+
+std::string first_line(std::string_view text) {
+  const std::size_t end = text.find_first_of("\r\n");
+  return std::string(end == std::string_view::npos ? text : text.substr(0, end));
+}
+
+// "invalid_client: AADSTS7000215: Invalid client secret provided." from an OAuth error body;
+// "" when the body is not one.
+std::string oauth_error(const SecretString& body, std::string* code) {
+  const auto parsed = parse_secret_json(view(body));
+  if (!parsed.value || !parsed.value->is_object()) return {};
+  std::string error;
+  if (const SecretString* value = json_string(*parsed.value, "error")) {
+    error = std::string(view(*value));
+  } else if (parsed.value->contains("error") && (*parsed.value)["error"].is_object()) {
+    // Some endpoints (and Key Vault-style proxies) nest {"error":{"code","message"}}.
+    const SecretJson& nested = (*parsed.value)["error"];
+    if (const SecretString* nested_code = json_string(nested, "code")) {
+      error = std::string(view(*nested_code));
+    }
+    if (const SecretString* message = json_string(nested, "message")) {
+      if (code != nullptr) *code = error;
+      return sanitize_error_text(error.empty() ? first_line(view(*message))
+                                               : error + ": " + first_line(view(*message)));
+    }
+  }
+  if (code != nullptr) *code = error;
+  std::string description;
+  if (const SecretString* value = json_string(*parsed.value, "error_description")) {
+    description = first_line(view(*value));
+  }
+  if (error.empty()) return sanitize_error_text(description);
+  if (description.empty()) return sanitize_error_text(error);
+  return sanitize_error_text(error + ": " + description);
+}
+
+std::string retry_hint(const HttpResponse& response) {
+  if (!response.retry_after) return {};
+  return fmt::format("; the server asked to wait {} ms", response.retry_after->count());
+}
+
+std::uint32_t retry_ms(const HttpResponse& response) {
+  if (!response.retry_after) return 0;
+  return static_cast<std::uint32_t>(std::min<int64_t>(response.retry_after->count(), UINT32_MAX));
+}
+
+std::string attempts_text(const HttpResponse& response) {
+  return response.attempts > 1 ? fmt::format(" (after {} attempts)", response.attempts) : "";
+}
+
+}  // namespace
+
+std::string sanitize_error_text(std::string_view text, std::size_t max) {
+  std::string out;
+  out.reserve(std::min(text.size(), max));
+  for (std::size_t i = 0; i < text.size() && out.size() < max;) {
+    if (text.compare(i, 3, "eyJ") == 0) {
+      std::size_t end = i;
+      while (end < text.size() && base64url_char(text[end])) ++end;
+      if (end - i >= 16) {
+        out += "[redacted]";
+        i = end;
+        continue;
+      }
+    }
+    const char c = text[i];
+    out.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c);
+    ++i;
+  }
+  return out;
+}
+
+AccessToken parse_token_answer(const SecretString& body, std::string_view what,
+                               system_clock::time_point now) {
+  const SecretJson answer = parse_or_throw(body, what);
+  const SecretString* token = json_string(answer, "access_token");
+  if (token == nullptr || token->empty()) {
+    throw MountError(SSCSI_UNAVAILABLE, fmt::format("{}: the answer has no access_token", what));
+  }
+  AccessToken result;
+  result.token = make_secret(view(*token));
+  if (const auto on = json_seconds(answer, "expires_on")) {
+    result.expires_on = system_clock::time_point(std::chrono::seconds(*on));
+  } else if (const auto in = json_seconds(answer, "expires_in")) {
+    result.expires_on = now + std::chrono::seconds(*in);
+  } else {
+    result.expires_on = now;
+  }
+  return result;
+}
+
+AccessToken parse_nmi_answer(const SecretString& body, system_clock::time_point) {
+  const auto parsed = parse_secret_json(view(body));
+  const MountError missing(SSCSI_UNAVAILABLE,
+                           "nmi did not return expected values in response: token and clientid");
+  if (!parsed.value || !parsed.value->is_object()) throw missing;
+  const SecretJson& answer = *parsed.value;
+  const auto token_object = answer.find(SecretString("token"));
+  const SecretString* client_id = json_string(answer, "clientid");
+  if (token_object == answer.end() || !token_object->is_object() || client_id == nullptr) {
+    throw missing;
+  }
+  const SecretString* token = json_string(*token_object, "access_token");
+  if (token == nullptr || token->empty()) throw missing;
+  AccessToken result;
+  result.token = make_secret(view(*token));
+  const auto on = json_seconds(*token_object, "expires_on");
+  result.expires_on = on ? system_clock::time_point(std::chrono::seconds(*on))
+                         : system_clock::time_point();  // unparseable: already expired
+  return result;
+}
+
+MountError token_request_error(TokenService service, std::string_view what,
+                               const HttpResponse& response) {
+  if (response.failure == TransportFailure::Cancelled) {
+    return MountError(SSCSI_DEADLINE_EXCEEDED, fmt::format("{}: {}", what, response.failure_text));
+  }
+  if (!response.answered()) {
+    return MountError(
+        SSCSI_UNAVAILABLE,
+        fmt::format("{}: no answer: {}{}", what, response.failure_text, attempts_text(response)));
+  }
+  const long status = response.status;
+  if (service == TokenService::Nmi) {
+    const sscsi_status code = status == 429                                     ? SSCSI_THROTTLED
+                              : status == 401 || status == 403 || status == 404 ? SSCSI_UNAUTHORIZED
+                                                                                : SSCSI_UNAVAILABLE;
+    return MountError(code,
+                      fmt::format("nmi response failed with status code: {}, response body: {}",
+                                  status, sanitize_error_text(view(response.body), 1024)),
+                      code == SSCSI_THROTTLED ? retry_ms(response) : 0);
+  }
+  std::string code_name;
+  std::string detail = oauth_error(response.body, &code_name);
+  if (detail.empty()) detail = "no OAuth error in the answer";
+  const std::string text = fmt::format("{}: HTTP {}: {}{}{}", what, status, detail,
+                                       attempts_text(response), retry_hint(response));
+  if (status == 429) return MountError(SSCSI_THROTTLED, text, retry_ms(response));
+  if (status >= 500 || status == 408) {
+    return MountError(SSCSI_UNAVAILABLE, text, retry_ms(response));
+  }
+  if (status == 401 || status == 403) return MountError(SSCSI_UNAUTHORIZED, text);
+  if (status == 400 && service == TokenService::EntraId &&
+      (code_name == "invalid_client" || code_name == "unauthorized_client" ||
+       code_name == "invalid_grant")) {
+    return MountError(SSCSI_UNAUTHORIZED, text);
+  }
+  if (status >= 400) return MountError(SSCSI_INVALID_PARAMETERS, text);
+  return MountError(SSCSI_UNAVAILABLE, text);
+}
+
+}  // namespace sscsi::azure

@@ -1,0 +1,206 @@
+#include "provider/provider_config.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <stdexcept>
+#include <string_view>
+
+namespace sscsi::azure {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void fail(std::string_view key, const std::string& problem) {
+  throw std::invalid_argument("azure plugin config: \"" + std::string(key) + "\" " + problem);
+}
+
+bool read_bool(const json& value, std::string_view key) {
+  if (!value.is_boolean()) fail(key, "must be true or false");
+  return value.get<bool>();
+}
+
+std::string read_string(const json& value, std::string_view key) {
+  if (!value.is_string()) fail(key, "must be a string");
+  return value.get<std::string>();
+}
+
+uint32_t read_uint(const json& value, std::string_view key, uint32_t min, uint32_t max) {
+  if (!value.is_number_integer()) fail(key, "must be an integer");
+  const auto v = value.get<int64_t>();
+  if (v < min || v > max) {
+    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                  ", not " + std::to_string(v));
+  }
+  return static_cast<uint32_t>(v);
+}
+
+std::string read_endpoint(const json& value, std::string_view key,
+                          std::initializer_list<std::string_view> schemes) {
+  std::string url = read_string(value, key);
+  for (const auto scheme : schemes) {
+    const std::string prefix = std::string(scheme) + "://";
+    if (url.size() > prefix.size() && url.compare(0, prefix.size(), prefix) == 0) {
+      while (url.size() > prefix.size() && url.back() == '/') url.pop_back();
+      if (url.find_first_of("?#@ ", prefix.size()) != std::string::npos) {
+        fail(key, "must be a plain URL without query, fragment or user info, got \"" + url + "\"");
+      }
+      return url;
+    }
+  }
+  std::string allowed;
+  for (const auto scheme : schemes) allowed += (allowed.empty() ? "" : " or ") + std::string(scheme);
+  fail(key, "must be an " + allowed + ":// URL, got \"" + url + "\"");
+}
+
+void check_ca_file(const std::string& path) {
+  if (path.empty() || path.front() != '/') fail("caFile", "must be an absolute path");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("caFile", "cannot be opened: " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  ::close(fd);
+  if (!regular) fail("caFile", "is not a regular file: " + path);
+}
+
+void check_connect_to(const std::string& rule) {
+  // curl's CONNECT_TO form; an empty HOST or PORT matches any.
+  static const std::regex form(R"(^([A-Za-z0-9.\-]*|\[[0-9A-Fa-f:.]+\]):([0-9]{0,5}):([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})$)");
+  if (!std::regex_match(rule, form)) {
+    fail("connectTo", "entry \"" + rule + "\" is not HOST:PORT:TO_HOST:TO_PORT (HOST and PORT may be empty)");
+  }
+}
+
+}  // namespace
+
+ProviderConfig parse_provider_config(const char* config_json) {
+  ProviderConfig config;
+  if (config_json == nullptr || *config_json == '\0') return config;
+  json root;
+  try {
+    root = json::parse(config_json);
+  } catch (const json::parse_error& e) {
+    throw std::invalid_argument(std::string("azure plugin config is not valid JSON: ") + e.what());
+  }
+  if (!root.is_object()) throw std::invalid_argument("azure plugin config must be a JSON object");
+
+  const std::map<std::string, std::function<void(const json&, const std::string&)>, std::less<>>
+      readers = {
+          {"cloudName",
+           [&](const json& v, const std::string& k) {
+             config.cloud_name = read_string(v, k);
+             static const std::regex known(
+                 "^(AzurePublicCloud|AzureUSGovernmentCloud|AzureChinaCloud|AzureGermanCloud|"
+                 "AzureStackCloud)$",
+                 std::regex::icase);
+             if (!std::regex_match(config.cloud_name, known)) {
+               fail(k, "must be AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud, "
+                       "AzureGermanCloud or AzureStackCloud, not \"" + config.cloud_name + "\"");
+             }
+           }},
+          {"constructPemChain",
+           [&](const json& v, const std::string& k) { config.construct_pem_chain = read_bool(v, k); }},
+          {"writeCertAndKeyInSeparateFiles",
+           [&](const json& v, const std::string& k) {
+             config.write_cert_and_key_in_separate_files = read_bool(v, k);
+           }},
+          {"caFile",
+           [&](const json& v, const std::string& k) {
+             config.ca_file = read_string(v, k);
+             check_ca_file(config.ca_file);
+           }},
+          {"connectTo",
+           [&](const json& v, const std::string& k) {
+             if (!v.is_array()) fail(k, "must be a list of strings");
+             config.connect_to.clear();
+             for (const auto& item : v) {
+               config.connect_to.push_back(read_string(item, k));
+               check_connect_to(config.connect_to.back());
+             }
+           }},
+          {"imdsEndpoint",
+           [&](const json& v, const std::string& k) {
+             config.imds_endpoint = read_endpoint(v, k, {"http", "https"});
+           }},
+          {"nmiEndpoint",
+           [&](const json& v, const std::string& k) {
+             config.nmi_endpoint = read_endpoint(v, k, {"http", "https"});
+           }},
+          {"tokenProxyUrl",
+           [&](const json& v, const std::string& k) {
+             config.token_proxy_url = read_endpoint(v, k, {"https"});
+           }},
+          {"connectTimeoutMs",
+           [&](const json& v, const std::string& k) {
+             config.connect_timeout_ms = read_uint(v, k, 100, 300'000);
+           }},
+          {"requestTimeoutMs",
+           [&](const json& v, const std::string& k) {
+             config.request_timeout_ms = read_uint(v, k, 100, 600'000);
+           }},
+          {"maxRetries",
+           [&](const json& v, const std::string& k) { config.max_retries = read_uint(v, k, 0, 10); }},
+          {"maxRetryAfterMs",
+           [&](const json& v, const std::string& k) {
+             config.max_retry_after_ms = read_uint(v, k, 0, 600'000);
+           }},
+          {"maxParallelFetches",
+           [&](const json& v, const std::string& k) {
+             config.max_parallel_fetches = read_uint(v, k, 1, 64);
+           }},
+      };
+  for (const auto& [key, value] : root.items()) {
+    const auto reader = readers.find(key);
+    if (reader == readers.end()) {
+      throw std::invalid_argument("azure plugin config: unknown key \"" + key + "\"");
+    }
+    reader->second(value, key);
+  }
+  return config;
+}
+
+const char* provider_config_schema() noexcept {
+  return R"({
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "sscsi Azure Key Vault provider configuration",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "cloudName": {"type": "string", "default": "AzurePublicCloud",
+      "description": "Cloud used when a SecretProviderClass sets no cloudName (case-insensitive).",
+      "pattern": "^(?i:AzurePublicCloud|AzureUSGovernmentCloud|AzureChinaCloud|AzureGermanCloud|AzureStackCloud)$"},
+    "constructPemChain": {"type": "boolean", "default": true,
+      "description": "Order the certificates of a PFX-backed secret leaf first, root last."},
+    "writeCertAndKeyInSeparateFiles": {"type": "boolean", "default": false,
+      "description": "For certificate-backed secrets also write <name>.crt and <name>.key."},
+    "caFile": {"type": "string",
+      "description": "Absolute path of extra trusted CA certificates (PEM), added to the system store."},
+    "connectTo": {"type": "array", "items": {"type": "string",
+      "pattern": "^[^:]*:[0-9]{0,5}:[^:]+:[0-9]{1,5}$"},
+      "description": "curl CONNECT_TO rules HOST:PORT:TO_HOST:TO_PORT; an empty HOST or PORT matches any."},
+    "imdsEndpoint": {"type": "string", "default": "http://169.254.169.254",
+      "description": "Instance Metadata Service base URL (VM managed identity)."},
+    "nmiEndpoint": {"type": "string", "default": "http://localhost:2579",
+      "description": "AAD Pod Identity NMI base URL (deprecated pod identity)."},
+    "tokenProxyUrl": {"type": "string", "default": "https://kubernetes.default.svc.cluster.local",
+      "description": "Identity-binding token proxy (https)."},
+    "connectTimeoutMs": {"type": "integer", "minimum": 100, "maximum": 300000, "default": 10000},
+    "requestTimeoutMs": {"type": "integer", "minimum": 100, "maximum": 600000, "default": 30000},
+    "maxRetries": {"type": "integer", "minimum": 0, "maximum": 10, "default": 3,
+      "description": "Retries of one request on 408, 429, 5xx and transport errors."},
+    "maxRetryAfterMs": {"type": "integer", "minimum": 0, "maximum": 600000, "default": 60000,
+      "description": "A longer Retry-After fails the request at once, reporting the wait to the host."},
+    "maxParallelFetches": {"type": "integer", "minimum": 1, "maximum": 64, "default": 8,
+      "description": "Objects of one mount fetched at the same time."}
+  }
+})";
+}
+
+}  // namespace sscsi::azure

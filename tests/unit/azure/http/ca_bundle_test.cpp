@@ -1,0 +1,81 @@
+#include "http/ca_bundle.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+namespace sscsi::azure {
+namespace {
+
+constexpr const char* kCert = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+
+class CaBundleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/sscsi-ca-bundle-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) {
+    const auto path = dir_ / name;
+    std::ofstream(path) << text;
+    return path.string();
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(CaBundleTest, NoCaFileMeansLibcurlsDefaultStore) {
+  EXPECT_EQ(build_ca_bundle(HttpClientOptions{}), "");
+}
+
+TEST_F(CaBundleTest, CaFileIsAppendedToTheSystemBundle) {
+  HttpClientOptions options;
+  options.system_ca_bundle = write("system.pem", "SYSTEM-CERTS");  // no trailing newline
+  options.ca_file = write("extra.pem", kCert);
+  EXPECT_EQ(build_ca_bundle(options), std::string("SYSTEM-CERTS\n") + kCert);
+}
+
+TEST_F(CaBundleTest, WithoutTheSystemStoreOnlyTheCaFileIsTrusted) {
+  HttpClientOptions options;
+  options.system_ca_bundle = write("system.pem", "SYSTEM-CERTS\n");
+  options.ca_file = write("extra.pem", kCert);
+  options.use_system_store = false;
+  EXPECT_EQ(build_ca_bundle(options), kCert);
+}
+
+TEST_F(CaBundleTest, MissingSystemBundleStillTrustsTheCaFile) {
+  HttpClientOptions options;
+  options.system_ca_bundle = (dir_ / "absent.pem").string();
+  options.ca_file = write("extra.pem", kCert);
+  EXPECT_EQ(build_ca_bundle(options), kCert);
+}
+
+TEST_F(CaBundleTest, UnreadableCaFileNamesTheFile) {
+  HttpClientOptions options;
+  options.ca_file = (dir_ / "missing.pem").string();
+  try {
+    build_ca_bundle(options);
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what()).find("missing.pem: cannot read it"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST_F(CaBundleTest, CaFileWithoutCertificatesIsRefused) {
+  HttpClientOptions options;
+  options.ca_file = write("empty.pem", "not a certificate\n");
+  EXPECT_THROW(build_ca_bundle(options), std::invalid_argument);
+}
+
+TEST_F(CaBundleTest, NoTrustAtAllIsRefused) {
+  HttpClientOptions options;
+  options.use_system_store = false;
+  EXPECT_THROW(build_ca_bundle(options), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace sscsi::azure
