@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "http/retry_policy.h"
 #include "http/secret_json.h"
 
 namespace sscsi::azure {
@@ -89,8 +90,12 @@ std::string retry_hint(const HttpResponse& response) {
 }
 
 std::uint32_t retry_ms(const HttpResponse& response) {
-  if (!response.retry_after) return 0;
-  return static_cast<std::uint32_t>(std::min<int64_t>(response.retry_after->count(), UINT32_MAX));
+  // NMI is asked without RetryingTransport, so nothing has read its Retry-After yet.
+  const auto wait = response.retry_after
+                        ? response.retry_after
+                        : server_retry_after(response, std::chrono::system_clock::now());
+  if (!wait) return 0;
+  return static_cast<std::uint32_t>(std::min<int64_t>(wait->count(), UINT32_MAX));
 }
 
 std::string attempts_text(const HttpResponse& response) {
