@@ -35,7 +35,7 @@ bool read_file(const std::string& path, std::string& out, std::string& why) {
 
 }  // namespace
 
-std::string build_ca_bundle(const HttpClientOptions& options) {
+std::string read_ca_file(const HttpClientOptions& options) {
   if (options.ca_file.empty()) {
     if (!options.use_system_store) {
       throw std::invalid_argument("no trusted CA: the system store is off and no caFile is set");
@@ -51,17 +51,7 @@ std::string build_ca_bundle(const HttpClientOptions& options) {
     throw std::invalid_argument(fmt::format(
         "caFile {}: no PEM certificate (-----BEGIN CERTIFICATE-----) in it", options.ca_file));
   }
-  std::string bundle;
-  if (options.use_system_store && !options.system_ca_bundle.empty()) {
-    // A missing system bundle is not fatal: the extra CA alone still verifies the servers the
-    // configuration names (private clouds, tests).
-    if (read_file(options.system_ca_bundle, bundle, why) && !bundle.empty() &&
-        bundle.back() != '\n') {
-      bundle.push_back('\n');
-    }
-  }
-  bundle += extra;
-  return bundle;
+  return extra;
 }
 
 }  // namespace sscsi::azure

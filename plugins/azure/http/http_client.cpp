@@ -12,7 +12,6 @@
 
 #include <fmt/format.h>
 
-#include "http/ca_bundle.h"
 #include "http/connect_to.h"
 
 namespace sscsi::azure {
@@ -200,9 +199,7 @@ HttpResponse failed(TransportFailure failure, std::string text) {
 }  // namespace
 
 HttpClient::HttpClient(HttpClientOptions options)
-    : options_(std::move(options)),
-      ca_bundle_(build_ca_bundle(options_)),
-      handles_(options_.max_idle_handles) {
+    : options_(std::move(options)), trust_(options_), handles_(options_.max_idle_handles) {
   for (const std::string& entry : options_.connect_to) {
     if (std::string problem = connect_to_problem(entry); !problem.empty()) {
       throw std::invalid_argument(problem);
@@ -220,6 +217,14 @@ HttpClient::HttpClient(HttpClientOptions options)
 }
 
 HttpClient::~HttpClient() = default;
+
+std::string HttpClient::with_trust_problem(CURLcode code, std::string description) const {
+  // An unverifiable peer with no system bundle loaded: say so, it is the likelier fix.
+  if (code == CURLE_PEER_FAILED_VERIFICATION && !trust_.problem().empty()) {
+    description += fmt::format(" (trusted CAs: {}; {})", trust_.size(), trust_.problem());
+  }
+  return description;
+}
 
 HttpResponse HttpClient::send(const HttpRequest& request, const CallControl& control) {
   const bool https = has_scheme(request.url, "https");
@@ -275,18 +280,8 @@ HttpResponse HttpClient::send(const HttpRequest& request, const CallControl& con
   const std::string no_proxy = no_proxy_list();
   set(CURLOPT_NOPROXY, no_proxy.c_str());
 
-  set(CURLOPT_SSL_VERIFYPEER, 1L);
-  set(CURLOPT_SSL_VERIFYHOST, 2L);
   set(CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-  curl_blob ca_blob{};
-  if (!ca_bundle_.empty()) {
-    // NOCOPY: the bundle lives as long as the client; libcurl keeps its own copy per
-    // connection anyway.
-    ca_blob = curl_blob{const_cast<char*>(ca_bundle_.data()), ca_bundle_.size(), CURL_BLOB_NOCOPY};
-    set(CURLOPT_CAINFO, static_cast<const char*>(nullptr));
-    set(CURLOPT_CAPATH, static_cast<const char*>(nullptr));
-    set(CURLOPT_CAINFO_BLOB, &ca_blob);
-  }
+  const CURLcode trust_code = trust_.apply(handle);
 
   StringList connect_to;
   for (const std::string& entry : request.connect_to) connect_to.add(entry.c_str());
@@ -325,9 +320,10 @@ HttpResponse HttpClient::send(const HttpRequest& request, const CallControl& con
   set(CURLOPT_XFERINFOFUNCTION, &on_progress);
   set(CURLOPT_XFERINFODATA, &transfer);
 
-  if (set.first_error() != CURLE_OK) {
-    return failed(TransportFailure::Permanent, fmt::format("libcurl refused an option: {}",
-                                                           curl_easy_strerror(set.first_error())));
+  const CURLcode refused = set.first_error() != CURLE_OK ? set.first_error() : trust_code;
+  if (refused != CURLE_OK) {
+    return failed(TransportFailure::Permanent,
+                  fmt::format("libcurl refused an option: {}", curl_easy_strerror(refused)));
   }
 
   const CURLcode code = curl_easy_perform(handle);
@@ -335,9 +331,9 @@ HttpResponse HttpClient::send(const HttpRequest& request, const CallControl& con
     curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
     return response;
   }
-  const std::string description = error_text[0] != '\0'
-                                      ? fmt::format("{}: {}", curl_easy_strerror(code), error_text)
-                                      : std::string(curl_easy_strerror(code));
+  const std::string description = with_trust_problem(
+      code, error_text[0] != '\0' ? fmt::format("{}: {}", curl_easy_strerror(code), error_text)
+                                  : std::string(curl_easy_strerror(code)));
   if (transfer.too_large) {
     return failed(TransportFailure::TooLarge,
                   fmt::format("the answer is larger than {} bytes", options_.max_response_bytes));
@@ -381,31 +377,25 @@ std::vector<std::string> HttpClient::server_certificate_dns_names(const std::str
   set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
   set(CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   set(CURLOPT_ERRORBUFFER, error_text);
-  set(CURLOPT_SSL_VERIFYPEER, 1L);
-  set(CURLOPT_SSL_VERIFYHOST, 2L);
   set(CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
   set(CURLOPT_NOPROGRESS, 0L);
   set(CURLOPT_XFERINFOFUNCTION, &on_progress);
   set(CURLOPT_XFERINFODATA, &transfer);
-  curl_blob ca_blob{};
-  if (!ca_bundle_.empty()) {
-    ca_blob = curl_blob{const_cast<char*>(ca_bundle_.data()), ca_bundle_.size(), CURL_BLOB_NOCOPY};
-    set(CURLOPT_CAINFO, static_cast<const char*>(nullptr));
-    set(CURLOPT_CAPATH, static_cast<const char*>(nullptr));
-    set(CURLOPT_CAINFO_BLOB, &ca_blob);
-  }
+  const CURLcode trust_code = trust_.apply(handle);
   StringList connect_to;
   for (const std::string& entry : options_.connect_to) connect_to.add(entry.c_str());
   if (connect_to.get() != nullptr) set(CURLOPT_CONNECT_TO, connect_to.get());
-  if (set.first_error() != CURLE_OK) {
+  const CURLcode refused = set.first_error() != CURLE_OK ? set.first_error() : trust_code;
+  if (refused != CURLE_OK) {
     throw std::runtime_error(
-        fmt::format("libcurl refused an option: {}", curl_easy_strerror(set.first_error())));
+        fmt::format("libcurl refused an option: {}", curl_easy_strerror(refused)));
   }
   const CURLcode code = curl_easy_perform(handle);
   if (code != CURLE_OK) {
-    throw std::runtime_error(fmt::format("TLS connection to {} failed: {}{}{}", url,
-                                         curl_easy_strerror(code),
-                                         error_text[0] != '\0' ? ": " : "", error_text));
+    throw std::runtime_error(fmt::format(
+        "TLS connection to {} failed: {}", url,
+        with_trust_problem(code, fmt::format("{}{}{}", curl_easy_strerror(code),
+                                             error_text[0] != '\0' ? ": " : "", error_text))));
   }
   curl_certinfo* info = nullptr;
   if (curl_easy_getinfo(handle, CURLINFO_CERTINFO, &info) != CURLE_OK || info == nullptr ||

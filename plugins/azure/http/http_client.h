@@ -1,7 +1,7 @@
 #pragma once
 // HttpTransport over libcurl, one attempt per send (retries: RetryingTransport).
 // - TLS: peer and host name always verified, TLS 1.2 or newer; trust = system store, plus
-//   the configured caFile (see ca_bundle.h).
+//   the configured caFile, parsed once per client (trust_store.h).
 // - CONNECT_TO: the configured list on every request, after the request's own entries.
 // - Proxies: HTTP(S)_PROXY / NO_PROXY from the environment, as libcurl does by default;
 //   loopback hosts (NMI on localhost) never go through a proxy, as in Go.
@@ -17,6 +17,7 @@
 #include "http/curl_handle_pool.h"
 #include "http/http_client_options.h"
 #include "http/http_transport.h"
+#include "http/trust_store.h"
 
 namespace sscsi::azure {
 
@@ -38,9 +39,13 @@ class HttpClient final : public HttpTransport {
   const HttpClientOptions& options() const { return options_; }
 
  private:
+  // `description` of a failed transfer, plus why the trust store lacks the system bundle when
+  // that may be why the peer could not be verified.
+  std::string with_trust_problem(CURLcode code, std::string description) const;
+
   const HttpClientOptions options_;
-  // Declared before the pool: handles may point at it until the pool is gone.
-  const std::string ca_bundle_;
+  // Declared before the pool: handles point at it until the pool is gone.
+  const TrustStore trust_;
   CurlHandlePool handles_;
 };
 

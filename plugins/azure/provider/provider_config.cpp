@@ -197,7 +197,7 @@ const char* provider_config_schema() noexcept {
       "description": "Retries of one request on 408, 429, 5xx and transport errors."},
     "maxRetryAfterMs": {"type": "integer", "minimum": 0, "maximum": 600000, "default": 60000,
       "description": "A longer Retry-After fails the request at once, reporting the wait to the host."},
-    "maxParallelFetches": {"type": "integer", "minimum": 1, "maximum": 64, "default": 8,
+    "maxParallelFetches": {"type": "integer", "minimum": 1, "maximum": 64, "default": 20,
       "description": "Objects of one mount fetched at the same time."}
   }
 })";

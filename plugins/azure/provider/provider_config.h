@@ -14,7 +14,7 @@
 //     "tokenProxyUrl": "https://kubernetes.default.svc.cluster.local",
 //     "connectTimeoutMs": 10000, "requestTimeoutMs": 30000,
 //     "maxRetries": 3, "maxRetryAfterMs": 60000,
-//     "maxParallelFetches": 8
+//     "maxParallelFetches": 20
 //   }
 
 #include <cstdint>
@@ -36,7 +36,11 @@ struct ProviderConfig {
   uint32_t request_timeout_ms = 30'000;
   uint32_t max_retries = 3;
   uint32_t max_retry_after_ms = 60'000;  // a longer Retry-After fails at once (as upstream's SDK)
-  uint32_t max_parallel_fetches = 8;     // objects of one mount fetched at once
+  // Objects of one mount fetched at once. 20: a cold mount of up to 20 objects costs 3 round
+  // trips (challenge, token, one wave of GETs); with 8 it was 5. Each parallel fetch may open
+  // one more TLS connection, cheap since the trust store is parsed once per client
+  // (docs/BENCHMARKS.md, Azure section).
+  uint32_t max_parallel_fetches = 20;
 };
 
 // Parses `config_json` (NULL or "" counts as "{}"). Throws std::invalid_argument naming the key

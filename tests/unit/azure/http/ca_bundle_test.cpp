@@ -27,37 +27,23 @@ class CaBundleTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-TEST_F(CaBundleTest, NoCaFileMeansLibcurlsDefaultStore) {
-  EXPECT_EQ(build_ca_bundle(HttpClientOptions{}), "");
+TEST_F(CaBundleTest, NoCaFileMeansTheSystemStoreAlone) {
+  EXPECT_EQ(read_ca_file(HttpClientOptions{}), "");
 }
 
-TEST_F(CaBundleTest, CaFileIsAppendedToTheSystemBundle) {
+TEST_F(CaBundleTest, CaFileTextIsReturned) {
   HttpClientOptions options;
-  options.system_ca_bundle = write("system.pem", "SYSTEM-CERTS");  // no trailing newline
   options.ca_file = write("extra.pem", kCert);
-  EXPECT_EQ(build_ca_bundle(options), std::string("SYSTEM-CERTS\n") + kCert);
-}
-
-TEST_F(CaBundleTest, WithoutTheSystemStoreOnlyTheCaFileIsTrusted) {
-  HttpClientOptions options;
-  options.system_ca_bundle = write("system.pem", "SYSTEM-CERTS\n");
-  options.ca_file = write("extra.pem", kCert);
+  EXPECT_EQ(read_ca_file(options), kCert);
   options.use_system_store = false;
-  EXPECT_EQ(build_ca_bundle(options), kCert);
-}
-
-TEST_F(CaBundleTest, MissingSystemBundleStillTrustsTheCaFile) {
-  HttpClientOptions options;
-  options.system_ca_bundle = (dir_ / "absent.pem").string();
-  options.ca_file = write("extra.pem", kCert);
-  EXPECT_EQ(build_ca_bundle(options), kCert);
+  EXPECT_EQ(read_ca_file(options), kCert);
 }
 
 TEST_F(CaBundleTest, UnreadableCaFileNamesTheFile) {
   HttpClientOptions options;
   options.ca_file = (dir_ / "missing.pem").string();
   try {
-    build_ca_bundle(options);
+    read_ca_file(options);
     FAIL() << "expected an error";
   } catch (const std::invalid_argument& error) {
     EXPECT_NE(std::string(error.what()).find("missing.pem: cannot read it"), std::string::npos)
@@ -68,13 +54,13 @@ TEST_F(CaBundleTest, UnreadableCaFileNamesTheFile) {
 TEST_F(CaBundleTest, CaFileWithoutCertificatesIsRefused) {
   HttpClientOptions options;
   options.ca_file = write("empty.pem", "not a certificate\n");
-  EXPECT_THROW(build_ca_bundle(options), std::invalid_argument);
+  EXPECT_THROW(read_ca_file(options), std::invalid_argument);
 }
 
 TEST_F(CaBundleTest, NoTrustAtAllIsRefused) {
   HttpClientOptions options;
   options.use_system_store = false;
-  EXPECT_THROW(build_ca_bundle(options), std::invalid_argument);
+  EXPECT_THROW(read_ca_file(options), std::invalid_argument);
 }
 
 }  // namespace

@@ -103,6 +103,79 @@ TEST_F(HttpClientTest, SystemStoreAloneDoesNotTrustTheTestCa) {
   HttpClient client(HttpClientOptions{});
   const HttpResponse response = client.send(get("/echo"), CallControl());
   EXPECT_EQ(response.failure, TransportFailure::Permanent) << response.failure_text;
+  EXPECT_NE(response.failure_text.find("certificate"), std::string::npos) << response.failure_text;
+}
+
+TEST_F(HttpClientTest, CaFileAloneIsTrustedWithoutTheSystemStore) {
+  HttpClientOptions options = trusting_options();
+  options.use_system_store = false;
+  HttpClient client(options);
+  const HttpResponse response = client.send(get("/echo"), CallControl());
+  EXPECT_TRUE(response.ok()) << response.failure_text;
+}
+
+TEST_F(HttpClientTest, EveryNewConnectionVerifiesAgainstTheSameStore) {
+  // Concurrent requests open one connection each; each must be verified, with the right CA
+  // accepted and the wrong one refused, however many connections share the client's store.
+  for (const bool right_ca : {true, false}) {
+    HttpClientOptions options;
+    options.ca_file = (right_ca ? pki_->ca_file() : pki_->other_ca_file()).string();
+    HttpClient client(options);
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    std::atomic<int> refused{0};
+    for (int i = 0; i < 4; ++i) {
+      threads.emplace_back([&] {
+        const HttpResponse response = client.send(get("/slow?ms=100"), CallControl());
+        if (response.ok()) ++ok;
+        if (response.failure == TransportFailure::Permanent) ++refused;
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(ok.load(), right_ca ? 4 : 0);
+    EXPECT_EQ(refused.load(), right_ca ? 0 : 4);
+  }
+}
+
+TEST_F(HttpClientTest, AMissingSystemBundleIsNamedWhenVerificationFails) {
+  HttpClientOptions options;
+  options.system_ca_bundle = "/nonexistent/ca-certificates.crt";
+  HttpClient client(options);
+  const HttpResponse response = client.send(get("/echo"), CallControl());
+  EXPECT_EQ(response.failure, TransportFailure::Permanent);
+  EXPECT_NE(response.failure_text.find("/nonexistent/ca-certificates.crt"), std::string::npos)
+      << response.failure_text;
+}
+
+TEST_F(HttpClientTest, ServerCertificateNamesAreReadOverAVerifiedConnection) {
+  HttpClient client(trusting_options());
+  const std::vector<std::string> names =
+      client.server_certificate_dns_names(server_->base_url() + "/", CallControl());
+  EXPECT_EQ(names, (std::vector<std::string>{kVaultHost, "localhost"}));
+}
+
+TEST_F(HttpClientTest, ServerCertificateNamesNeedATrustedCertificate) {
+  HttpClientOptions options;
+  options.ca_file = pki_->other_ca_file().string();
+  HttpClient client(options);
+  EXPECT_THROW(client.server_certificate_dns_names(server_->base_url() + "/", CallControl()),
+               std::runtime_error);
+  HttpClient system_only(HttpClientOptions{});
+  EXPECT_THROW(system_only.server_certificate_dns_names(server_->base_url() + "/", CallControl()),
+               std::runtime_error);
+}
+
+TEST_F(HttpClientTest, ServerCertificateNamesCheckTheHostName) {
+  HttpClientOptions options = trusting_options();
+  options.connect_to = {"::127.0.0.1:" + std::to_string(server_->port())};
+  HttpClient client(options);
+  EXPECT_THROW(
+      client.server_certificate_dns_names("https://othervault.vault.azure.net/", CallControl()),
+      std::runtime_error);
+  EXPECT_EQ(
+      client.server_certificate_dns_names(std::string("https://") + kVaultHost + "/", CallControl())
+          .front(),
+      kVaultHost);
 }
 
 TEST_F(HttpClientTest, HostNameIsVerifiedToo) {
