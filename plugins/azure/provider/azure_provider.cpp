@@ -27,6 +27,12 @@ HttpClientOptions http_options(const ProviderConfig& config) {
   return options;
 }
 
+HttpClientOptions cluster_http_options(const ProviderConfig& config) {
+  TokenProxyConfig proxy;
+  proxy.url = config.token_proxy_url;
+  return token_proxy_client_options(proxy, http_options(config));
+}
+
 RetryOptions keyvault_retries(const ProviderConfig& config) {
   RetryOptions options;
   options.max_retries = static_cast<int>(config.max_retries);
@@ -68,15 +74,20 @@ AzureProvider::AzureProvider(const sscsi_host_api& host, ProviderConfig config)
       http_(http_options(config_)),
       keyvault_http_(http_, keyvault_retries(config_), RetryStatusSet::KeyVault),
       imds_http_(http_, imds_retries(config_), RetryStatusSet::Imds),
+      cluster_http_(cluster_http_options(config_)),
+      // No configured SNI name: it is computed from the API server certificate when needed.
+      token_proxy_sni_("", &cluster_http_, default_api_server_url()),
       notices_([this](std::string_view message) { log(SSCSI_LOG_WARN, message); }) {
-  TokenProxyConfig proxy;
-  proxy.url = config_.token_proxy_url;
-  token_proxy_http_ =
-      std::make_unique<HttpClient>(token_proxy_client_options(proxy, http_options(config_)));
-  api_server_http_ =
-      std::make_unique<HttpClient>(token_proxy_client_options(proxy, http_options(config_)));
-  token_proxy_sni_ = std::make_unique<TokenProxySni>(proxy.sni_name, api_server_http_.get(),
-                                                     default_api_server_url());
+  identity_.entra = &keyvault_http_;
+  identity_.imds = &imds_http_;
+  identity_.nmi = &http_;  // NMI: no retries, as upstream
+  identity_.token_proxy = &cluster_http_;
+  identity_.token_proxy_sni = &token_proxy_sni_;
+  identity_.token_proxy_url = config_.token_proxy_url;
+  identity_.cache = &tokens_;
+  identity_.notices = &notices_;
+  identity_.endpoints.imds = config_.imds_endpoint;
+  identity_.endpoints.nmi = config_.nmi_endpoint;
 }
 
 void AzureProvider::log(sscsi_log_level level, std::string_view message) const {
@@ -128,19 +139,8 @@ void AzureProvider::answer(const sscsi_mount_request& request, const sscsi_mount
                     "SecretProviderClass to workload identity (clientID)");
   }
 
-  IdentityServices services;
-  services.entra = &keyvault_http_;
-  services.imds = &imds_http_;
-  services.nmi = &http_;  // NMI: no retries, as upstream
-  services.token_proxy = token_proxy_http_.get();
-  services.token_proxy_sni = token_proxy_sni_.get();
-  services.token_proxy_url = config_.token_proxy_url;
-  services.cache = &tokens_;
-  services.notices = &notices_;
-  services.endpoints.imds = config_.imds_endpoint;
-  services.endpoints.nmi = config_.nmi_endpoint;
   KeyVaultClient vault(vault_url(cloud, mount.keyvault_name), keyvault_http_,
-                       make_token_source(services, mount, cloud), challenges_,
+                       make_token_source(identity_, mount, cloud), challenges_,
                        [this](const KeyVaultRequestMetric& m) {
                          metrics_.record(object_type_name(m.type), m.name, m.error, m.seconds);
                        });

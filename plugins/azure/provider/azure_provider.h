@@ -15,6 +15,7 @@
 #include "identity/identity_binding.h"
 #include "identity/notice_once.h"
 #include "identity/token_cache.h"
+#include "identity/token_source.h"
 #include "provider/keyvault_metrics.h"
 #include "provider/provider_config.h"
 
@@ -41,14 +42,14 @@ class AzureProvider {
   HttpClient http_;
   RetryingTransport keyvault_http_;  // Key Vault and Entra ID: Azure SDK retry set
   RetryingTransport imds_http_;      // IMDS: azidentity's managed-identity retry set
-  // Identity binding: the token proxy trusts the cluster CA; the API server client reads the
-  // proxy's SNI name from the API server certificate.
-  std::unique_ptr<HttpClient> token_proxy_http_;
-  std::unique_ptr<HttpClient> api_server_http_;
-  std::unique_ptr<TokenProxySni> token_proxy_sni_;
+  // Identity binding: one client trusting the cluster CA serves both the token proxy and the
+  // API server, whose certificate names the proxy's SNI.
+  HttpClient cluster_http_;
+  TokenProxySni token_proxy_sni_;
   TokenCache tokens_;
   ChallengeCache challenges_;
   NoticeOnce notices_;
+  IdentityServices identity_;  // what every mount's token source uses; points at the above
 };
 
 }  // namespace sscsi::azure
