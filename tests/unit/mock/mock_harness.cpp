@@ -1,6 +1,5 @@
 #include "mock_harness.h"
 
-#include <dlfcn.h>
 
 #include <atomic>
 #include <chrono>
@@ -11,28 +10,11 @@
 
 namespace sscsi::mock_test {
 
-MockPlugin::MockPlugin() {
-  handle_ = dlopen(SSCSI_MOCK_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
-  if (handle_ == nullptr) {
-    throw std::runtime_error(std::string("cannot load the mock plugin: ") + dlerror());
-  }
-  entry_ = reinterpret_cast<sscsi_provider_entry_fn>(dlsym(handle_, SSCSI_PROVIDER_ENTRY_SYMBOL));
-  if (entry_ == nullptr) throw std::runtime_error("the mock plugin has no entry symbol");
-}
+MockPlugin::MockPlugin() : PluginLibrary(SSCSI_MOCK_PLUGIN_PATH, "the mock plugin") {}
 
 const MockPlugin& MockPlugin::get() {
   static const MockPlugin plugin;
   return plugin;
-}
-
-const sscsi_provider* MockPlugin::entry(std::uint32_t major, std::uint32_t minor) const {
-  return entry_(major, minor);
-}
-
-const sscsi_provider& MockPlugin::table() const {
-  const sscsi_provider* table = entry(SSCSI_ABI_MAJOR, SSCSI_ABI_MINOR);
-  if (table == nullptr) throw std::runtime_error("the mock plugin refused this host's ABI");
-  return *table;
 }
 
 CreateResult create_instance(const sscsi_host_api* host, const char* config_json,

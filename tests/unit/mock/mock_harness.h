@@ -13,6 +13,7 @@
 
 #include "fake_host.h"
 #include "fake_sink.h"
+#include "plugin_library.h"
 
 namespace sscsi::mock_test {
 
@@ -23,18 +24,12 @@ inline constexpr const char* kTargetPath =
 inline constexpr const char* kTokenMarker = "eyJ-token-that-must-never-be-logged";
 
 // The plugin library, loaded once per test process (RTLD_NOW | RTLD_LOCAL, as the host loads it).
-class MockPlugin {
+class MockPlugin : public PluginLibrary {
  public:
   static const MockPlugin& get();
-  void* handle() const { return handle_; }
-  const sscsi_provider* entry(std::uint32_t major, std::uint32_t minor) const;
-  // The table for this test build's ABI; throws when the handshake fails.
-  const sscsi_provider& table() const;
 
  private:
   MockPlugin();
-  void* handle_ = nullptr;
-  sscsi_provider_entry_fn entry_ = nullptr;
 };
 
 struct CreateResult {

@@ -1,6 +1,5 @@
 #include "azure_plugin_harness.h"
 
-#include <dlfcn.h>
 
 #include <atomic>
 #include <sstream>
@@ -8,28 +7,11 @@
 
 namespace sscsi::azure_test {
 
-AzurePlugin::AzurePlugin() {
-  handle_ = dlopen(SSCSI_AZURE_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
-  if (handle_ == nullptr) {
-    throw std::runtime_error(std::string("cannot load the Azure plugin: ") + dlerror());
-  }
-  entry_ = reinterpret_cast<sscsi_provider_entry_fn>(dlsym(handle_, SSCSI_PROVIDER_ENTRY_SYMBOL));
-  if (entry_ == nullptr) throw std::runtime_error("the Azure plugin has no entry symbol");
-}
+AzurePlugin::AzurePlugin() : PluginLibrary(SSCSI_AZURE_PLUGIN_PATH, "the Azure plugin") {}
 
 const AzurePlugin& AzurePlugin::get() {
   static const AzurePlugin plugin;
   return plugin;
-}
-
-const sscsi_provider* AzurePlugin::entry(std::uint32_t major, std::uint32_t minor) const {
-  return entry_(major, minor);
-}
-
-const sscsi_provider& AzurePlugin::table() const {
-  const sscsi_provider* table = entry(SSCSI_ABI_MAJOR, SSCSI_ABI_MINOR);
-  if (table == nullptr) throw std::runtime_error("the Azure plugin refused this host's ABI");
-  return *table;
 }
 
 CreateOutcome create_instance(const sscsi_host_api* host, const std::string& config_json) {

@@ -18,6 +18,7 @@
 
 #include "fake_host.h"
 #include "fake_sink.h"
+#include "plugin_library.h"
 
 namespace sscsi::azure_test {
 
@@ -25,17 +26,12 @@ using mock_test::FakeHost;
 using mock_test::MountAnswer;
 
 // The plugin library, loaded once per test process.
-class AzurePlugin {
+class AzurePlugin : public mock_test::PluginLibrary {
  public:
   static const AzurePlugin& get();
-  // The table for this build's ABI; throws when the handshake fails.
-  const sscsi_provider& table() const;
-  const sscsi_provider* entry(std::uint32_t major, std::uint32_t minor) const;
 
  private:
   AzurePlugin();
-  void* handle_ = nullptr;
-  sscsi_provider_entry_fn entry_ = nullptr;
 };
 
 struct CreateOutcome {
