@@ -148,8 +148,8 @@ BearerTokenSource make_token_source(const IdentityServices& services, const Moun
       if (services.notices != nullptr) {
         services.notices->notify(
             "pod-identity",
-            "usePodIdentity: AAD Pod Identity (NMI) is deprecated; move the SecretProviderClass "
-            "to workload identity (clientID)");
+            "usePodIdentity is deprecated (AAD Pod Identity and its NMI are retired): move the "
+            "SecretProviderClass to workload identity (clientID)");
       }
       const std::string endpoint = services.endpoints.nmi;
       // NMI is asked for the cloud's Key Vault resource, whatever the challenge said (§3.6).

@@ -133,11 +133,6 @@ void AzureProvider::answer(const sscsi_mount_request& request, const sscsi_mount
   }
   validate_vault_name(mount.keyvault_name);
   sink.set_share_scope(sink.sink_ctx, share_scope_for(mount.mode));
-  if (mount.mode == IdentityMode::PodIdentity) {
-    notices_.notify("pod-identity",
-                    "usePodIdentity is deprecated (AAD Pod Identity is retired): move the "
-                    "SecretProviderClass to workload identity (clientID)");
-  }
 
   KeyVaultClient vault(vault_url(cloud, mount.keyvault_name), keyvault_http_,
                        make_token_source(identity_, mount, cloud), challenges_,
