@@ -1,6 +1,5 @@
 #include "mock_harness.h"
 
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -19,16 +18,7 @@ const MockPlugin& MockPlugin::get() {
 
 CreateResult create_instance(const sscsi_host_api* host, const char* config_json,
                              std::size_t error_len) {
-  std::string buffer(error_len, '\x7f');
-  CreateResult result;
-  result.status = MockPlugin::get().table().create(host, config_json, &result.instance,
-                                                   buffer.data(), buffer.size());
-  if (result.status != SSCSI_OK && error_len > 0) {
-    const std::size_t end = buffer.find('\0');
-    if (end == std::string::npos) throw std::runtime_error("create left the error unterminated");
-    result.error = buffer.substr(0, end);
-  }
-  return result;
+  return MockPlugin::get().create(host, config_json, error_len);
 }
 
 MockInstance::MockInstance(FakeHost& host, const std::string& config_json) {

@@ -32,12 +32,6 @@ class MockPlugin : public PluginLibrary {
   MockPlugin();
 };
 
-struct CreateResult {
-  sscsi_status status = SSCSI_INTERNAL;
-  std::string error;
-  void* instance = nullptr;
-};
-
 // Calls create; on success the caller owns `instance` (pass it to table().destroy).
 CreateResult create_instance(const sscsi_host_api* host, const char* config_json,
                              std::size_t error_len = 1024);

@@ -25,4 +25,17 @@ const sscsi_provider& PluginLibrary::table() const {
   return *table;
 }
 
+CreateResult PluginLibrary::create(const sscsi_host_api* host, const char* config_json,
+                                   std::size_t error_len) const {
+  std::string buffer(error_len, '\x7f');
+  CreateResult result;
+  result.status = table().create(host, config_json, &result.instance, buffer.data(), buffer.size());
+  if (result.status != SSCSI_OK && error_len > 0) {
+    const std::size_t end = buffer.find('\0');
+    if (end == std::string::npos) throw std::runtime_error("create left the error unterminated");
+    result.error = buffer.substr(0, end);
+  }
+  return result;
+}
+
 }  // namespace sscsi::mock_test

@@ -10,6 +10,12 @@
 
 namespace sscsi::mock_test {
 
+struct CreateResult {
+  sscsi_status status = SSCSI_INTERNAL;
+  std::string error;         // the plugin's message when status is not SSCSI_OK
+  void* instance = nullptr;  // owned by the caller on success (pass it to table().destroy)
+};
+
 class PluginLibrary {
  public:
   // `what` names the plugin in errors ("the mock plugin"). Throws std::runtime_error when the
@@ -22,6 +28,10 @@ class PluginLibrary {
   const sscsi_provider* entry(std::uint32_t major, std::uint32_t minor) const;
   // The table for this test build's ABI; throws when the handshake fails.
   const sscsi_provider& table() const;
+  // Calls create with an error buffer of `error_len` bytes (pre-filled with garbage, so an
+  // unterminated message is caught: that throws).
+  CreateResult create(const sscsi_host_api* host, const char* config_json,
+                      std::size_t error_len = 2048) const;
 
  private:
   std::string what_;

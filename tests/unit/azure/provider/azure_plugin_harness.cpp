@@ -1,6 +1,5 @@
 #include "azure_plugin_harness.h"
 
-
 #include <atomic>
 #include <sstream>
 #include <stdexcept>
@@ -15,16 +14,7 @@ const AzurePlugin& AzurePlugin::get() {
 }
 
 CreateOutcome create_instance(const sscsi_host_api* host, const std::string& config_json) {
-  std::string buffer(2048, '\x7f');
-  CreateOutcome outcome;
-  outcome.status = AzurePlugin::get().table().create(host, config_json.c_str(), &outcome.instance,
-                                                     buffer.data(), buffer.size());
-  if (outcome.status != SSCSI_OK) {
-    const std::size_t end = buffer.find('\0');
-    if (end == std::string::npos) throw std::runtime_error("create left the error unterminated");
-    outcome.error = buffer.substr(0, end);
-  }
-  return outcome;
+  return AzurePlugin::get().create(host, config_json.c_str());
 }
 
 std::map<std::string, std::string> pod_attributes(const std::string& pod_namespace,

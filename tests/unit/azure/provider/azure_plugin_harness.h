@@ -34,11 +34,7 @@ class AzurePlugin : public mock_test::PluginLibrary {
   AzurePlugin();
 };
 
-struct CreateOutcome {
-  sscsi_status status = SSCSI_INTERNAL;
-  std::string error;
-  void* instance = nullptr;  // owned by the caller on success (destroy it)
-};
+using CreateOutcome = mock_test::CreateResult;
 
 // create with `config_json` as given (may be any text).
 CreateOutcome create_instance(const sscsi_host_api* host, const std::string& config_json);
