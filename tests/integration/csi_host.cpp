@@ -2,11 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "mount_table.h"
 
@@ -69,7 +71,9 @@ CsiHost::CsiHost(CsiHostSetup setup) : setup_(std::move(setup)), root_(make_temp
 
 CsiHost::~CsiHost() {
   try {
+    canaries_.add_published_files();  // what rotations wrote since the publishes
     if (running()) kill();
+    expect_no_canary_leaked();
     stop_pump();
     process_.reset();
   } catch (...) {
@@ -78,6 +82,24 @@ CsiHost::~CsiHost() {
   detach_mounts_under(root_);
   std::error_code ignored;
   fs::remove_all(root_, ignored);
+}
+
+void CsiHost::expect_no_canary_leaked() {
+  std::vector<std::string> leaks = canaries_.leaks_in(log(), "the host's stderr");
+  for (std::string& leak : canaries_.leaks_in(out(), "the host's stdout")) {
+    leaks.push_back(std::move(leak));
+  }
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(state_dir(), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (std::string& leak : canaries_.leaks_in(text, it->path().string())) {
+      leaks.push_back(std::move(leak));
+    }
+  }
+  for (const std::string& leak : leaks) ADD_FAILURE() << leak;
 }
 
 void CsiHost::copy_plugin(const fs::path& file) const {
@@ -104,7 +126,12 @@ std::vector<std::string> CsiHost::arguments() const {
     args.insert(args.end(), {"--plugin-config", name + "=" + (root_ / (name + ".json")).string()});
   }
   if (setup_.spc_dir) args.insert(args.end(), {"--spc-dir", spc_dir().string()});
-  args.insert(args.end(), setup_.extra_args.begin(), setup_.extra_args.end());
+  const auto& extra = setup_.extra_args;
+  if (std::find(extra.begin(), extra.end(), "-v") == extra.end() &&
+      std::find(extra.begin(), extra.end(), "--v") == extra.end()) {
+    args.insert(args.end(), {"-v", "5"});  // the most detailed logs get the canary check
+  }
+  args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
 
@@ -230,7 +257,10 @@ grpc::Status CsiHost::publish(const pb::NodePublishVolumeRequest& request,
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + timeout);
   pb::NodePublishVolumeResponse response;
-  return node_->NodePublishVolume(&context, request, &response);
+  canaries_.add_request(request);
+  const grpc::Status status = node_->NodePublishVolume(&context, request, &response);
+  if (status.ok()) canaries_.add_volume(request.target_path());
+  return status;
 }
 
 grpc::Status CsiHost::unpublish(const std::string& volume_id, const std::string& target_path,

@@ -10,8 +10,11 @@
 //   <root>/state/         --state-dir: the host's mount records
 //   <root>/pods/          kubelet-shaped targets: pods/<uid>/volumes/kubernetes.io~csi/<name>/mount
 //
-// The destructor kills the host, detaches every mount left below the root (also when a test
-// failed half-way) and removes the root.
+// The host runs at -v 5 unless the test passes its own -v. Every secret a test hands it (request
+// secrets, service-account tokens) and every file content it writes into a target is remembered
+// (log_canaries.h); the destructor fails the test if any of them is in the host's stderr, stdout
+// or state directory. It then kills the host, detaches every mount left below the root (also when
+// a test failed half-way) and removes the root.
 
 #include <chrono>
 #include <filesystem>
@@ -26,6 +29,7 @@
 
 #include "csi/proto/csi.grpc.pb.h"
 #include "host_process.h"
+#include "log_canaries.h"
 #include "spc_files.h"
 
 namespace sscsi::testing_support {
@@ -84,6 +88,9 @@ class CsiHost {
   void write_spc(const SpcSpec& spec) const;
   void write_spc_file(const std::string& file_name, const std::string& text) const;
 
+  // Values the test knows to be secret beyond those found automatically (see the top).
+  LogCanaries& canaries() { return canaries_; }
+
   // The files in --state-dir (mount records).
   std::vector<std::filesystem::path> records() const;
 
@@ -101,11 +108,13 @@ class CsiHost {
   void copy_plugin(const std::filesystem::path& file) const;
   std::vector<std::string> arguments() const;
   void stop_pump();
+  void expect_no_canary_leaked();
 
   CsiHostSetup setup_;
   std::filesystem::path root_;
   std::string earlier_runs_log_;  // stderr of runs that ended
   std::string earlier_runs_out_;  // and their stdout
+  mutable LogCanaries canaries_;
 
   mutable std::mutex process_mutex_;  // guards process_: the pump thread reads its pipes
   std::unique_ptr<HostProcess> process_;
