@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/mount_error.h"
+#include "http/url.h"
 #include "params/go_strings.h"
 #include "params/json_text.h"
 
@@ -78,22 +79,27 @@ std::string string_field(const nlohmann::json& doc, std::string_view path, const
 
 // https://<host>[:port][/path], no user info, query or fragment; returned with a trailing '/'.
 std::string https_endpoint(const nlohmann::json& doc, std::string_view path, const char* field) {
-  std::string url = string_field(doc, path, field);
+  const std::string written = string_field(doc, path, field);
   constexpr std::string_view kScheme = "https://";
-  const std::string_view rest = std::string_view(url).substr(
-      url.size() >= kScheme.size() && go_equal_fold(url.substr(0, kScheme.size()), kScheme)
+  const std::string_view rest = std::string_view(written).substr(
+      written.size() >= kScheme.size() &&
+              go_equal_fold(std::string_view(written).substr(0, kScheme.size()), kScheme)
           ? kScheme.size()
-          : url.size());
+          : written.size());
   const std::string_view host = rest.substr(0, rest.find('/'));
-  const bool ok =
-      !rest.empty() && !host.empty() && url.find_first_of("@?# \t\r\n") == std::string::npos;
+  const std::string url = written.back() == '/' ? written : written + '/';
+  // The HTTP client parses the URL again when it sends a token or a request there: a host or
+  // port its parser refuses ("https://(x/", "https://v:99999") is refused here, naming the field.
+  const auto parts = parse_url(url);
+  const bool ok = !rest.empty() && !host.empty() &&
+                  written.find_first_of("@?# \t\r\n") == std::string::npos && parts &&
+                  parts->scheme == "https" && !parts->host.empty() && !parts->has_userinfo;
   if (!ok) {
     throw invalid_parameters(fmt::format(
         "{}: field \"{}\" must be an https URL such as \"https://login.microsoftonline.com/\", "
         "not {}",
-        path, field, go_quote(url)));
+        path, field, go_quote(written)));
   }
-  if (url.back() != '/') url += '/';
   return url;
 }
 

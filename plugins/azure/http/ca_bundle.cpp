@@ -1,10 +1,14 @@
 #include "http/ca_bundle.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -13,23 +17,51 @@ namespace {
 
 constexpr std::size_t kMaxBundleBytes = 16 * 1024 * 1024;
 
+// O_NONBLOCK: a FIFO named as caFile would otherwise block open() (and with it the plugin's
+// start-up) until some writer came; fstat then refuses anything but a regular file. No
+// O_NOFOLLOW: a caFile mounted from a ConfigMap is a symlink by design.
 bool read_file(const std::string& path, std::string& out, std::string& why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
     why = std::strerror(errno);
     return false;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    why = "read error";
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    why = std::strerror(errno);
     return false;
   }
-  out = text.str();
-  if (out.size() > kMaxBundleBytes) {
-    why = fmt::format("larger than {} bytes", kMaxBundleBytes);
+  if (!S_ISREG(info.st_mode)) {
+    why = "not a regular file";
     return false;
   }
+  const std::string too_large = fmt::format("larger than {} bytes", kMaxBundleBytes);
+  if (static_cast<std::uintmax_t>(info.st_size) > kMaxBundleBytes) {
+    why = too_large;
+    return false;
+  }
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      why = std::strerror(errno);
+      return false;
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+    // The file may grow after fstat: the cap holds for what is read too.
+    if (text.size() > kMaxBundleBytes) {
+      why = too_large;
+      return false;
+    }
+  }
+  out = std::move(text);
   return true;
 }
 

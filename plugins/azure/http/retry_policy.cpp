@@ -19,14 +19,17 @@ std::string_view trim(std::string_view value) {
   return value;
 }
 
-// A non-negative decimal count; values beyond nine digits saturate (callers cap far lower).
+// Where counts saturate (callers cap far lower).
+constexpr long long kSaturatedCount = 999999999LL;
+
+// A non-negative decimal count; values beyond nine digits saturate.
 std::optional<long long> parse_count(std::string_view value) {
   value = trim(value);
   if (value.empty() || value.size() > 18) return std::nullopt;
   if (!std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return std::nullopt;
   }
-  if (value.size() > 9) return 999999999LL;
+  if (value.size() > 9) return kSaturatedCount;
   long long count = 0;
   for (const char c : value) count = count * 10 + (c - '0');
   return count;
@@ -69,6 +72,15 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
   const std::string text(value);
   const time_t when = curl_getdate(text.c_str(), nullptr);
   if (when == static_cast<time_t>(-1)) return std::nullopt;
+  // Compared in seconds first: curl reads years up to 9999, and from_time_t of a date past 2262
+  // (or long before 1970) overflows system_clock's nanoseconds. Far dates saturate as
+  // delay-seconds do; past ones mean now.
+  const long long now_seconds =
+      std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count();
+  const long long ahead = static_cast<long long>(when) - now_seconds;
+  if (ahead > kSaturatedCount)
+    return std::chrono::milliseconds(std::chrono::seconds(kSaturatedCount));
+  if (ahead < 0) return std::chrono::milliseconds(0);
   const auto delay = std::chrono::system_clock::from_time_t(when) - now;
   if (delay <= std::chrono::system_clock::duration::zero()) return std::chrono::milliseconds(0);
   return std::chrono::ceil<std::chrono::milliseconds>(delay);

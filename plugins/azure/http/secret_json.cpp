@@ -1,5 +1,7 @@
 #include "http/secret_json.h"
 
+#include <string>
+
 namespace sscsi::azure {
 
 SecretJsonParse parse_secret_json(std::string_view text) {
@@ -8,6 +10,10 @@ SecretJsonParse parse_secret_json(std::string_view text) {
     result.value = SecretJson::parse(text.begin(), text.end());
   } catch (const SecretJson::parse_error& error) {
     result.error_byte = error.byte;
+    result.error = "parse error at byte " + std::to_string(error.byte);
+  } catch (const SecretJson::exception&) {
+    // out_of_range 406, a number beyond a double's range: the only other error parse() has.
+    result.error = "a number is out of range";
   }
   return result;
 }

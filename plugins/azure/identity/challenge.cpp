@@ -1,5 +1,7 @@
 #include "identity/challenge.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "common/mount_error.h"
@@ -34,6 +36,42 @@ std::string read_quoted(std::string_view text, std::size_t& pos) {
 
 void set_once(std::string& field, std::string value) {
   if (field.empty()) field = std::move(value);
+}
+
+// Letters, digits and '-' in two labels or more: what a Key Vault resource (vault.azure.net,
+// managedhsm.azure.net, a custom cloud's suffix) is, and no IP literal or top-level domain.
+bool is_multi_label_dns_name(std::string_view host) {
+  if (host.empty() || host.size() > 253) return false;
+  std::size_t labels = 0;
+  std::size_t start = 0;
+  while (start <= host.size()) {
+    const std::size_t end = std::min(host.find('.', start), host.size());
+    const std::string_view label = host.substr(start, end - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (const char c : label) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    }
+    ++labels;
+    start = end + 1;
+  }
+  return labels >= 2;
+}
+
+// Why the resource URL may not be compared at all ("" when it is a plain https URL of a DNS
+// name). The scope is sent to Entra ID as written, so anything besides scheme, host and path
+// could make the token's audience differ from the host checked here.
+std::string resource_url_problem(const UrlParts& resource) {
+  if (resource.scheme != "https") return "is not an https URL";
+  if (resource.has_userinfo) return "has user info";
+  if (resource.port != 443) return fmt::format("names port {}", resource.port);
+  if (!resource.query.empty() || resource.has_fragment) return "has a query or fragment";
+  if (!is_multi_label_dns_name(resource.host)) {
+    return fmt::format("has host \"{}\", which is not a DNS name with two labels or more",
+                       resource.host);
+  }
+  return {};
 }
 
 }  // namespace
@@ -127,6 +165,13 @@ void verify_challenge_scope(std::string_view vault_url, std::string_view scope) 
                                  "to request a token for it",
                                  scope, vault->host));
   }
+  if (const std::string problem = resource_url_problem(*resource); !problem.empty()) {
+    throw MountError(SSCSI_UNAUTHORIZED,
+                     fmt::format("challenge resource from vault {} {}; refusing to request a "
+                                 "token for it",
+                                 vault->host, problem));
+  }
+  // Compared on the parsed, lower-cased hosts, at a label boundary.
   const std::string suffix = "." + resource->host;
   const bool inside =
       vault->host.size() > suffix.size() &&

@@ -37,10 +37,12 @@ std::string challenge_scope(const BearerChallenge& challenge);
 // "/.default"): what IMDS takes as `resource`.
 std::string resource_from_scope(std::string_view scope);
 
-// Throws MountError (SSCSI_UNAUTHORIZED) unless the host of `vault_url` ends with "." + the
-// host of `scope`, compared case-insensitively. The message starts as upstream's
-// (`challenge resource "<host>" doesn't match the requested domain`) but does not suggest
-// turning the check off.
+// Throws MountError (SSCSI_UNAUTHORIZED) unless `scope` is a plain https URL (no user info,
+// query or fragment, port 443) whose host is a DNS name of two labels or more, and the host of
+// `vault_url` ends with "." + that host, compared case-insensitively on the parsed hosts.
+// A foreign domain's message starts as upstream's (`challenge resource "<host>" doesn't match
+// the requested domain`) but does not suggest turning the check off; the other refusals start
+// `challenge resource from vault <host> ` and say what is wrong with the URL.
 void verify_challenge_scope(std::string_view vault_url, std::string_view scope);
 
 }  // namespace sscsi::azure

@@ -1,6 +1,7 @@
 #include "identity/token_answer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include <fmt/format.h>
@@ -18,17 +19,25 @@ bool base64url_char(char c) {
          c == '_' || c == '.' || c == '=';
 }
 
-// A non-negative integer from a JSON number or a numeric string ("3599", "1700000000").
-std::optional<int64_t> json_seconds(const SecretJson& object, std::string_view name) {
+// Entra ID and IMDS tokens live at most 24 hours. A token answer claiming a later expiry is
+// taken to expire 24 hours from now: believing "999999999999999" or 1e300 would keep a token
+// (perhaps revoked long since) for ever, and such values overflow std::chrono's nanosecond
+// clock. Clamping instead of refusing keeps the mount working; it can only make the cache
+// fetch a new token sooner than the server said, which is always safe.
+constexpr std::chrono::hours kMaxTokenLifetime{24};
+
+// Seconds from a JSON number (integer or float) or a numeric string ("3599", "1700000000"),
+// as a double: every such value fits one without overflow, and precision is exact up to 2^53
+// (far beyond any real time), so the clamping below never casts an out-of-range double.
+std::optional<double> json_seconds(const SecretJson& object, std::string_view name) {
   if (!object.is_object()) return std::nullopt;
   const auto found = object.find(SecretString(name.data(), name.size()));
   if (found == object.end()) return std::nullopt;
-  if (found->is_number_integer()) return found->get<int64_t>();
-  if (found->is_number_float()) return static_cast<int64_t>(found->get<double>());
+  if (found->is_number()) return found->get<double>();
   if (!found->is_string()) return std::nullopt;
   const SecretString& text = found->get_ref<const SecretString&>();
   if (text.empty() || text.size() > 15) return std::nullopt;
-  int64_t value = 0;
+  double value = 0;
   for (const char c : text) {
     if (c < '0' || c > '9') return std::nullopt;
     value = value * 10 + (c - '0');
@@ -36,12 +45,34 @@ std::optional<int64_t> json_seconds(const SecretJson& object, std::string_view n
   return value;
 }
 
+// The time point `epoch_seconds` after 1970, clamped to [1970, now + kMaxTokenLifetime].
+system_clock::time_point bounded_expiry(double epoch_seconds, system_clock::time_point now) {
+  const system_clock::time_point latest = now + kMaxTokenLifetime;
+  const double latest_seconds = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::seconds>(latest.time_since_epoch()).count());
+  if (std::isnan(epoch_seconds) || epoch_seconds <= 0) return system_clock::time_point();
+  if (epoch_seconds >= latest_seconds) return latest;
+  return system_clock::time_point(std::chrono::seconds(static_cast<int64_t>(epoch_seconds)));
+}
+
+// `now` plus `lifetime_seconds`, clamped to [1970, now + kMaxTokenLifetime] likewise.
+system_clock::time_point expiry_after(double lifetime_seconds, system_clock::time_point now) {
+  const double now_seconds = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+  if (std::isnan(lifetime_seconds) || lifetime_seconds <= -now_seconds) {
+    return system_clock::time_point();
+  }
+  if (lifetime_seconds >= std::chrono::seconds(kMaxTokenLifetime).count()) {
+    return now + kMaxTokenLifetime;
+  }
+  return now + std::chrono::seconds(static_cast<int64_t>(lifetime_seconds));
+}
+
 SecretJson parse_or_throw(const SecretString& body, std::string_view what) {
   auto parsed = parse_secret_json(view(body));
   if (!parsed.value) {
     throw MountError(SSCSI_UNAVAILABLE,
-                     fmt::format("{}: the answer is not JSON (parse error at byte {})", what,
-                                 parsed.error_byte));
+                     fmt::format("{}: the answer is not JSON ({})", what, parsed.error));
   }
   if (!parsed.value->is_object()) {
     throw MountError(SSCSI_UNAVAILABLE, fmt::format("{}: the answer is not a JSON object", what));
@@ -134,16 +165,16 @@ AccessToken parse_token_answer(const SecretString& body, std::string_view what,
   AccessToken result;
   result.token = make_secret(view(*token));
   if (const auto on = json_seconds(answer, "expires_on")) {
-    result.expires_on = system_clock::time_point(std::chrono::seconds(*on));
+    result.expires_on = bounded_expiry(*on, now);
   } else if (const auto in = json_seconds(answer, "expires_in")) {
-    result.expires_on = now + std::chrono::seconds(*in);
+    result.expires_on = expiry_after(*in, now);
   } else {
     result.expires_on = now;
   }
   return result;
 }
 
-AccessToken parse_nmi_answer(const SecretString& body, system_clock::time_point) {
+AccessToken parse_nmi_answer(const SecretString& body, system_clock::time_point now) {
   const auto parsed = parse_secret_json(view(body));
   const MountError missing(SSCSI_UNAVAILABLE,
                            "nmi did not return expected values in response: token and clientid");
@@ -159,8 +190,8 @@ AccessToken parse_nmi_answer(const SecretString& body, system_clock::time_point)
   AccessToken result;
   result.token = make_secret(view(*token));
   const auto on = json_seconds(*token_object, "expires_on");
-  result.expires_on = on ? system_clock::time_point(std::chrono::seconds(*on))
-                         : system_clock::time_point();  // unparseable: already expired
+  result.expires_on =
+      on ? bounded_expiry(*on, now) : system_clock::time_point();  // unparseable: already expired
   return result;
 }
 

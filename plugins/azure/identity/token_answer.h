@@ -19,11 +19,13 @@ namespace sscsi::azure {
 
 // Throws MountError (SSCSI_UNAVAILABLE) naming `what` when the body is not JSON or has no
 // access_token. expires_on wins over expires_in; a token with neither counts as expiring at
-// `now` (used once, never cached).
+// `now` (used once, never cached). An expiry more than 24 hours after `now` counts as 24 hours
+// (the longest these tokens live), one before 1970 as 1970.
 AccessToken parse_token_answer(const SecretString& body, std::string_view what,
                                std::chrono::system_clock::time_point now);
 
-// NMI's answer; expires_on is epoch seconds, unparseable means already expired (as upstream).
+// NMI's answer; expires_on is epoch seconds, unparseable means already expired (as upstream),
+// and it is bounded as parse_token_answer's.
 // Throws MountError (SSCSI_UNAVAILABLE) `nmi did not return expected values in response: token
 // and clientid` when either is missing.
 AccessToken parse_nmi_answer(const SecretString& body, std::chrono::system_clock::time_point now);

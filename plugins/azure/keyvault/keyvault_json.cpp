@@ -1,5 +1,7 @@
 #include "keyvault/keyvault_json.h"
 
+#include <cstdint>
+
 #include <fmt/format.h>
 
 #include "common/mount_error.h"
@@ -12,9 +14,8 @@ namespace {
 SecretJson parse_object(const SecretString& body, std::string_view kind) {
   auto parsed = parse_secret_json(view(body));
   if (!parsed.value) {
-    throw MountError(
-        SSCSI_UNAVAILABLE,
-        fmt::format("the {} answer is not JSON (parse error at byte {})", kind, parsed.error_byte));
+    throw MountError(SSCSI_UNAVAILABLE,
+                     fmt::format("the {} answer is not JSON ({})", kind, parsed.error));
   }
   if (!parsed.value->is_object()) {
     throw MountError(SSCSI_UNAVAILABLE, fmt::format("the {} answer is not a JSON object", kind));
@@ -33,6 +34,29 @@ const SecretJson* member(const SecretJson& object, std::string_view name) {
 }
 
 MountError nil(std::string_view what) { return MountError(SSCSI_UNAVAILABLE, std::string(what)); }
+
+// attributes.created: Unix seconds, which the Go SDK reads into an int64 and refuses the whole
+// answer when it cannot. A float is truncated; one outside the int64 range (and an unsigned
+// integer above INT64_MAX) is refused the same way, never cast.
+int64_t unix_seconds(const SecretJson& number, ObjectType type) {
+  const auto refuse = [&] {
+    return MountError(SSCSI_UNAVAILABLE,
+                      fmt::format("the {} versions answer has an attributes.created that is not a "
+                                  "Unix time in seconds",
+                                  kind_of(type)));
+  };
+  if (number.is_number_unsigned()) {
+    const auto value = number.get<std::uint64_t>();
+    if (value > static_cast<std::uint64_t>(INT64_MAX)) throw refuse();
+    return static_cast<int64_t>(value);
+  }
+  if (number.is_number_integer()) return number.get<int64_t>();
+  // -2^63 and 2^63 are exact doubles: every double in [-2^63, 2^63) truncates into an int64.
+  constexpr double kLimit = 9223372036854775808.0;
+  const double value = number.get<double>();
+  if (!(value >= -kLimit && value < kLimit)) throw refuse();  // NaN fails both
+  return static_cast<int64_t>(value);
+}
 
 }  // namespace
 
@@ -104,8 +128,7 @@ VersionPage parse_version_page(const SecretString& body, ObjectType type) {
         }
         if (const SecretJson* created = member(*attributes, "created");
             created != nullptr && created->is_number()) {
-          entry.created = created->is_number_float() ? static_cast<int64_t>(created->get<double>())
-                                                     : created->get<int64_t>();
+          entry.created = unix_seconds(*created, type);
         }
       }
       page.entries.push_back(std::move(entry));

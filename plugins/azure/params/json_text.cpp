@@ -24,6 +24,10 @@ nlohmann::json parse_json_quietly(std::string_view text, std::string_view prefix
     }
     throw invalid_parameters(std::string(prefix) + "invalid JSON (syntax error at byte " +
                              std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::exception&) {
+    // out_of_range 406: a number beyond a double's range (1e400). encoding/json would skip it in
+    // a member it does not read, but nlohmann cannot hold it, so the text is refused as a whole.
+    throw invalid_parameters(std::string(prefix) + "invalid JSON (a number is out of range)");
   }
 }
 

@@ -12,7 +12,8 @@ namespace sscsi::azure {
 
 // Parses `text`; throws MountError(SSCSI_INVALID_PARAMETERS) whose message is `prefix` followed
 // by Go's "unexpected end of JSON input" for empty or truncated input, else by
-// "invalid JSON (syntax error at byte <n>)".
+// "invalid JSON (syntax error at byte <n>)", or "invalid JSON (a number is out of range)" for a
+// number no double can hold.
 nlohmann::json parse_json_quietly(std::string_view text, std::string_view prefix);
 
 // The word encoding/json uses for a value's type in "cannot unmarshal <word> into ...":

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -34,11 +35,15 @@ std::string read_string(const json& value, std::string_view key) {
 
 uint32_t read_uint(const json& value, std::string_view key, uint32_t min, uint32_t max) {
   if (!value.is_number_integer()) fail(key, "must be an integer");
-  const auto v = value.get<int64_t>();
-  if (v < min || v > max) {
-    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                  ", not " + std::to_string(v));
-  }
+  // nlohmann keeps a non-negative integer as uint64 (up to 2^64-1), a negative one as int64:
+  // each is read as its own type, so no value wraps into the range.
+  const auto out_of_range = [&](const std::string& written) {
+    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", not " +
+                  written);
+  };
+  if (!value.is_number_unsigned()) out_of_range(std::to_string(value.get<int64_t>()));
+  const auto v = value.get<uint64_t>();
+  if (v < min || v > max) out_of_range(std::to_string(v));
   return static_cast<uint32_t>(v);
 }
 
@@ -56,13 +61,16 @@ std::string read_endpoint(const json& value, std::string_view key,
     }
   }
   std::string allowed;
-  for (const auto scheme : schemes) allowed += (allowed.empty() ? "" : " or ") + std::string(scheme);
+  for (const auto scheme : schemes)
+    allowed += (allowed.empty() ? "" : " or ") + std::string(scheme);
   fail(key, "must be an " + allowed + ":// URL, got \"" + url + "\"");
 }
 
 void check_ca_file(const std::string& path) {
   if (path.empty() || path.front() != '/') fail("caFile", "must be an absolute path");
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer, hanging create (and the
+  // host's start-up); fstat below refuses it. A symlink is fine (ConfigMap mounts are ones).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) fail("caFile", "cannot be opened: " + path + ": " + std::strerror(errno));
   struct stat st {};
   const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
@@ -72,9 +80,11 @@ void check_ca_file(const std::string& path) {
 
 void check_connect_to(const std::string& rule) {
   // curl's CONNECT_TO form; an empty HOST or PORT matches any.
-  static const std::regex form(R"(^([A-Za-z0-9.\-]*|\[[0-9A-Fa-f:.]+\]):([0-9]{0,5}):([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})$)");
+  static const std::regex form(
+      R"(^([A-Za-z0-9.\-]*|\[[0-9A-Fa-f:.]+\]):([0-9]{0,5}):([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})$)");
   if (!std::regex_match(rule, form)) {
-    fail("connectTo", "entry \"" + rule + "\" is not HOST:PORT:TO_HOST:TO_PORT (HOST and PORT may be empty)");
+    fail("connectTo",
+         "entry \"" + rule + "\" is not HOST:PORT:TO_HOST:TO_PORT (HOST and PORT may be empty)");
   }
 }
 
@@ -86,7 +96,7 @@ ProviderConfig parse_provider_config(const char* config_json) {
   json root;
   try {
     root = json::parse(config_json);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
     throw std::invalid_argument(std::string("azure plugin config is not valid JSON: ") + e.what());
   }
   if (!root.is_object()) throw std::invalid_argument("azure plugin config must be a JSON object");
@@ -101,12 +111,16 @@ ProviderConfig parse_provider_config(const char* config_json) {
                  "AzureStackCloud)$",
                  std::regex::icase);
              if (!std::regex_match(config.cloud_name, known)) {
-               fail(k, "must be AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud, "
-                       "AzureGermanCloud or AzureStackCloud, not \"" + config.cloud_name + "\"");
+               fail(k,
+                    "must be AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud, "
+                    "AzureGermanCloud or AzureStackCloud, not \"" +
+                        config.cloud_name + "\"");
              }
            }},
           {"constructPemChain",
-           [&](const json& v, const std::string& k) { config.construct_pem_chain = read_bool(v, k); }},
+           [&](const json& v, const std::string& k) {
+             config.construct_pem_chain = read_bool(v, k);
+           }},
           {"writeCertAndKeyInSeparateFiles",
            [&](const json& v, const std::string& k) {
              config.write_cert_and_key_in_separate_files = read_bool(v, k);
@@ -146,7 +160,9 @@ ProviderConfig parse_provider_config(const char* config_json) {
              config.request_timeout_ms = read_uint(v, k, 100, 600'000);
            }},
           {"maxRetries",
-           [&](const json& v, const std::string& k) { config.max_retries = read_uint(v, k, 0, 10); }},
+           [&](const json& v, const std::string& k) {
+             config.max_retries = read_uint(v, k, 0, 10);
+           }},
           {"maxRetryAfterMs",
            [&](const json& v, const std::string& k) {
              config.max_retry_after_ms = read_uint(v, k, 0, 600'000);

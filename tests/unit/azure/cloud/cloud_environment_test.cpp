@@ -184,6 +184,23 @@ TEST_F(AzureStackFile, ClearErrorsNamingTheFileAndField) {
       prefix + path +
           ": field \"keyVaultEndpoint\" must be an https URL such as "
           "\"https://login.microsoftonline.com/\", not \"https://u@v/\"");
+  // Endpoints the HTTP client's URL parser refuses are refused here, naming the field.
+  path = dir_ + "/bad-host.json";
+  EXPECT_EQ(
+      error_for(
+          "bad-host.json",
+          R"({"activeDirectoryEndpoint":"https://(x/","keyVaultEndpoint":"https://v/","keyVaultDNSSuffix":"v"})"),
+      prefix + path +
+          ": field \"activeDirectoryEndpoint\" must be an https URL such as "
+          "\"https://login.microsoftonline.com/\", not \"https://(x/\"");
+  path = dir_ + "/bad-port.json";
+  EXPECT_EQ(
+      error_for(
+          "bad-port.json",
+          R"({"activeDirectoryEndpoint":"https://a/","keyVaultEndpoint":"https://v:99999","keyVaultDNSSuffix":"v"})"),
+      prefix + path +
+          ": field \"keyVaultEndpoint\" must be an https URL such as "
+          "\"https://login.microsoftonline.com/\", not \"https://v:99999\"");
   path = dir_ + "/dns.json";
   EXPECT_EQ(
       error_for(
@@ -209,6 +226,9 @@ TEST_F(AzureStackFile, ClearErrorsNamingTheFileAndField) {
   path = dir_ + "/broken.json";
   EXPECT_EQ(error_for("broken.json", "{\"name\": secret-looking-text}"),
             prefix + path + ": invalid JSON (syntax error at byte 10)");
+  path = dir_ + "/huge-number.json";
+  EXPECT_EQ(error_for("huge-number.json", R"({"name":"AzureStackCloud","x":1e400})"),
+            prefix + path + ": invalid JSON (a number is out of range)");
   path = dir_ + "/empty.json";
   EXPECT_EQ(error_for("empty.json", ""), prefix + path + ": unexpected end of JSON input");
 }

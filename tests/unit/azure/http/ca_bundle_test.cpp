@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+
+#include "fifo_watchdog.h"
 
 namespace sscsi::azure {
 namespace {
@@ -48,6 +51,31 @@ TEST_F(CaBundleTest, UnreadableCaFileNamesTheFile) {
   } catch (const std::invalid_argument& error) {
     EXPECT_NE(std::string(error.what()).find("missing.pem: cannot read it"), std::string::npos)
         << error.what();
+  }
+}
+
+// A FIFO (or any special file) named as caFile must not hang the plugin's start-up: it is
+// refused at once as not a regular file.
+TEST_F(CaBundleTest, CaFileThatIsAFifoIsRefusedWithoutWaiting) {
+  const azure_test::FifoWatchdog fifo((dir_ / "ca.pem").string());
+  HttpClientOptions options;
+  options.ca_file = fifo.path();
+  std::string message;
+  EXPECT_TRUE(fifo.returns_by_itself(std::chrono::seconds(5), [&] {
+    try {
+      read_ca_file(options);
+    } catch (const std::invalid_argument& error) {
+      message = error.what();
+    }
+  })) << "read_ca_file waited for a writer on the FIFO";
+  EXPECT_EQ(message, "caFile " + fifo.path() + ": cannot read it: not a regular file");
+  options.ca_file = dir_.string();
+  try {
+    read_ca_file(options);
+    ADD_FAILURE() << "a directory was read as caFile";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "caFile " + dir_.string() + ": cannot read it: not a regular file");
   }
 }
 

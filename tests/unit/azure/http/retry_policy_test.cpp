@@ -70,6 +70,19 @@ TEST(ParseRetryAfter, HugeValuesSaturateInsteadOfOverflowing) {
   EXPECT_GT(*value, milliseconds(seconds(1000000)));
 }
 
+// curl reads HTTP-dates up to year 9999, far past what system_clock's nanoseconds hold (2262):
+// such a date saturates like a huge delay-seconds value, and one before 1970 means now.
+TEST(ParseRetryAfter, DatesBeyondTheClocksRangeSaturateInsteadOfOverflowing) {
+  EXPECT_EQ(parse_retry_after("Wed, 21 Oct 8015 07:28:00 GMT", kNow),
+            parse_retry_after("99999999999999999", kNow));
+  EXPECT_EQ(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", kNow),
+            parse_retry_after("99999999999999999", kNow));
+  const auto past = parse_retry_after("Sun, 21 Oct 1015 07:28:00 GMT", kNow);
+  EXPECT_TRUE(!past.has_value() || *past == milliseconds(0)) << past->count();
+  const HttpResponse busy = answer(503, {{"retry-after", "Wed, 21 Oct 8015 07:28:00 GMT"}});
+  EXPECT_EQ(server_retry_after(busy, kNow), parse_retry_after("99999999999999999", kNow));
+}
+
 TEST(ServerRetryAfter, MillisecondHeadersComeFirst) {
   EXPECT_EQ(
       server_retry_after(answer(429, {{"retry-after", "5"}, {"retry-after-ms", "250"}}), kNow),

@@ -21,6 +21,16 @@ TEST(SecretJson, ErrorsGiveOnlyTheByteOffset) {
   EXPECT_GT(parsed.error_byte, 0u);
 }
 
+// nlohmann throws out_of_range (not parse_error) for a number a double cannot hold; that must
+// be a parse failure like any other, not an exception escaping to the caller.
+TEST(SecretJson, NumbersADoubleCannotHoldAreAParseFailure) {
+  for (const char* text : {R"({"value":"s","n":1e400})", "-1e400", R"([[{"n":[2E+999]}]])"}) {
+    SecretJsonParse parsed;
+    EXPECT_NO_THROW(parsed = parse_secret_json(text)) << text;
+    EXPECT_FALSE(parsed.value.has_value()) << text;
+  }
+}
+
 TEST(SecretJson, EmptyAndNonObjectInputs) {
   EXPECT_FALSE(parse_secret_json("").value.has_value());
   const auto array = parse_secret_json("[1,2]");

@@ -145,5 +145,31 @@ TEST(VerifyChallengeScope, ForeignResourcesAreRefused) {
                  "challenge resource \"not a url\"");
 }
 
+// The vault answers the challenge, so its resource is hostile input: only a plain https URL of
+// a DNS name is compared (on the parsed host), never one whose user info, port, query or
+// fragment could make the scope requested differ from the host that was checked.
+TEST(VerifyChallengeScope, ResourcesThatAreNotPlainHttpsDnsUrlsAreRefused) {
+  const char* vault = "https://myvault.vault.azure.net/";
+  expect_refused(vault, "https://evil@vault.azure.net/.default",
+                 "challenge resource from vault myvault.vault.azure.net has user info");
+  expect_refused(vault, "https://evil.example.com:x@vault.azure.net/.default",
+                 "challenge resource from vault myvault.vault.azure.net has user info");
+  expect_refused(vault, "https://vault.azure.net:8443/.default",
+                 "challenge resource from vault myvault.vault.azure.net names port 8443");
+  expect_refused(vault, "http://vault.azure.net/.default",
+                 "challenge resource from vault myvault.vault.azure.net is not an https URL");
+  expect_refused(vault, "https://vault.azure.net/?x=/.default",
+                 "challenge resource from vault myvault.vault.azure.net has a query or fragment");
+  expect_refused(vault, "https://vault.azure.net/#/.default",
+                 "challenge resource from vault myvault.vault.azure.net has a query or fragment");
+  expect_refused("https://kv.vault.azure.net/", "https://net/.default",
+                 "challenge resource from vault kv.vault.azure.net has host \"net\", which is "
+                 "not a DNS name with two labels or more");
+  expect_refused("https://kv.vault.azure.net/", "https://[::1]/.default",
+                 "challenge resource from vault kv.vault.azure.net has host \"::1\"");
+  // The default port spelled out is the same URL.
+  EXPECT_NO_THROW(verify_challenge_scope(vault, "https://vault.azure.net:443/.default"));
+}
+
 }  // namespace
 }  // namespace sscsi::azure

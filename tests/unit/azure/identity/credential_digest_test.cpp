@@ -32,7 +32,8 @@ TEST(ServiceAccountSubject, AnythingElseIsUnknown) {
         jwt_with_payload(R"({"sub":"system:serviceaccount:ns"})"),
         jwt_with_payload(R"({"sub":"system:serviceaccount::sa"})"),
         jwt_with_payload(R"({"sub":"system:serviceaccount:ns:"})"),
-        jwt_with_payload(R"({"sub":"system:serviceaccount:a:b:c"})")}) {
+        jwt_with_payload(R"({"sub":"system:serviceaccount:a:b:c"})"),
+        jwt_with_payload(R"({"sub":"system:serviceaccount:ns:sa","exp":1e400})")}) {
     EXPECT_FALSE(service_account_subject(bad).has_value()) << bad;
   }
 }

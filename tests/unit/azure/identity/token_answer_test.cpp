@@ -65,6 +65,55 @@ TEST(ParseTokenAnswer, MalformedJsonNeverQuotesTheBody) {
   EXPECT_THROW(parse_token_answer(make_secret(""), "tok", kNow), MountError);
 }
 
+TEST(ParseTokenAnswer, NumbersOutOfRangeAreMalformedJson) {
+  for (const char* body : {R"({"access_token":"SECRET-TOKEN-VALUE","expires_in":1e400})",
+                           R"({"access_token":"SECRET-TOKEN-VALUE","x":[-1e999]})"}) {
+    try {
+      parse_token_answer(make_secret(body), "tok", kNow);
+      ADD_FAILURE() << body;
+    } catch (const MountError& error) {
+      EXPECT_EQ(error.code(), SSCSI_UNAVAILABLE);
+      EXPECT_STREQ(error.what(), "tok: the answer is not JSON (a number is out of range)");
+    }
+  }
+}
+
+// Entra ID and IMDS tokens live at most 24 hours; an answer claiming more (or a value that
+// std::chrono's nanosecond clock cannot even hold) is trusted for 24 hours only.
+TEST(ParseTokenAnswer, ExpiryFurtherThanADayAwayCountsAsADay) {
+  const auto day = kNow + std::chrono::hours(24);
+  for (const char* body : {R"({"access_token":"t","expires_on":1e300})",
+                           R"({"access_token":"t","expires_on":"999999999999999"})",
+                           R"({"access_token":"t","expires_on":9223372036854775807})",
+                           R"({"access_token":"t","expires_on":18446744073709551615})",
+                           R"({"access_token":"t","expires_in":1e300})",
+                           R"({"access_token":"t","expires_in":"999999999999999"})",
+                           R"({"access_token":"t","expires_in":9223372036854775807})",
+                           R"({"access_token":"t","expires_in":86401})"}) {
+    EXPECT_EQ(parse_token_answer(make_secret(body), "t", kNow).expires_on, day) << body;
+  }
+  // A day exactly, and a fractional lifetime, are taken as they are.
+  EXPECT_EQ(parse_token_answer(make_secret(R"({"access_token":"t","expires_in":86400})"), "t", kNow)
+                .expires_on,
+            day);
+  EXPECT_EQ(parse_token_answer(make_secret(R"({"access_token":"t","expires_in":59.9})"), "t", kNow)
+                .expires_on,
+            kNow + seconds(59));
+}
+
+// Anything before 1970 counts as 1970: long expired, and never a clock value that overflows.
+TEST(ParseTokenAnswer, ExpiryBeforeTheEpochCountsAsTheEpoch) {
+  for (const char* body : {R"({"access_token":"t","expires_on":-1e300})",
+                           R"({"access_token":"t","expires_on":-9223372036854775808})",
+                           R"({"access_token":"t","expires_in":-1e300})",
+                           R"({"access_token":"t","expires_in":-9223372036854775808})",
+                           R"({"access_token":"t","expires_on":0})"}) {
+    EXPECT_EQ(parse_token_answer(make_secret(body), "t", kNow).expires_on,
+              system_clock::time_point())
+        << body;
+  }
+}
+
 TEST(ParseNmiAnswer, ReadsTheNestedToken) {
   const AccessToken token = parse_nmi_answer(
       make_secret(R"({"token":{"access_token":"nmi-token","refresh_token":"",)"
@@ -82,10 +131,25 @@ TEST(ParseNmiAnswer, UnparseableExpiryMeansExpired) {
   EXPECT_LT(token.expires_on, kNow);
 }
 
+TEST(ParseNmiAnswer, ExpiryFurtherThanADayAwayCountsAsADay) {
+  for (const char* body :
+       {R"({"token":{"access_token":"t","expires_on":"999999999999999"},"clientid":"c"})",
+        R"({"token":{"access_token":"t","expires_on":1e300},"clientid":"c"})"}) {
+    EXPECT_EQ(parse_nmi_answer(make_secret(body), kNow).expires_on, kNow + std::chrono::hours(24))
+        << body;
+  }
+  EXPECT_EQ(parse_nmi_answer(make_secret(R"({"token":{"access_token":"t","expires_on":-1e300},)"
+                                         R"("clientid":"c"})"),
+                             kNow)
+                .expires_on,
+            system_clock::time_point());
+}
+
 TEST(ParseNmiAnswer, MissingPartsGiveUpstreamsMessage) {
   for (const char* body :
        {R"({"token":{"access_token":"t"}})", R"({"clientid":"c"})",
-        R"({"token":"flat","clientid":"c"})", R"({"token":{},"clientid":"c"})", "not json"}) {
+        R"({"token":"flat","clientid":"c"})", R"({"token":{},"clientid":"c"})", "not json",
+        R"({"token":{"access_token":"t","expires_in":1e400},"clientid":"c"})"}) {
     try {
       parse_nmi_answer(make_secret(body), kNow);
       ADD_FAILURE() << body;
@@ -187,6 +251,15 @@ TEST(TokenRequestError, NeverEchoesATokenInTheBody) {
                   R"(eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"})"));
   EXPECT_EQ(std::string(error.what()).find("eyJhbGci"), std::string::npos) << error.what();
   EXPECT_NE(std::string(error.what()).find("[redacted]"), std::string::npos);
+}
+
+TEST(TokenRequestError, AnOutOfRangeNumberInTheBodyIsNoOauthError) {
+  MountError error(SSCSI_OK, "");
+  ASSERT_NO_THROW(error = token_request_error(
+                      TokenService::EntraId, "t",
+                      answer(400, R"({"error":"invalid_client","error_codes":[1e400]})")));
+  EXPECT_EQ(error.code(), SSCSI_INVALID_PARAMETERS);
+  EXPECT_STREQ(error.what(), "t: HTTP 400: no OAuth error in the answer");
 }
 
 TEST(SanitizeErrorText, ControlCharactersAndLength) {

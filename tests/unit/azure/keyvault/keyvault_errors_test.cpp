@@ -28,6 +28,17 @@ TEST(KeyVaultError, NotFound) {
                "vault. If you recently deleted this secret you may be able to recover it.");
 }
 
+TEST(KeyVaultError, AnOutOfRangeNumberInTheBodyIsNoKeyVaultError) {
+  MountError error(SSCSI_OK, "");
+  ASSERT_NO_THROW(error = keyvault_error(
+                      answer(404, R"({"error":{"code":"SecretNotFound","message":"m"},"n":1e400})"),
+                      kWhat, kHost));
+  EXPECT_EQ(error.code(), SSCSI_NOT_FOUND);
+  EXPECT_STREQ(error.what(),
+               "secret db-password (latest version) not found in vault myvault.vault.azure.net: "
+               "no Key Vault error in the answer");
+}
+
 TEST(KeyVaultError, Forbidden) {
   const MountError error = keyvault_error(
       answer(403, R"({"error":{"code":"Forbidden","message":"The user, group or application )"

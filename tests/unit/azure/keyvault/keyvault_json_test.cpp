@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "common/mount_error.h"
 
 namespace sscsi::azure {
@@ -84,6 +86,16 @@ TEST(ParseKeyBundle, NilFieldsGiveUpstreamsErrors) {
   expect_error(parse_key_bundle, R"({"key":{"kty":"RSA"}})", "key id is nil");
 }
 
+TEST(ParseKeyBundle, NumbersOutOfRangeAreMalformedJson) {
+  expect_error(parse_key_bundle,
+               R"({"key":{"kid":"https://kv/keys/k/1","kty":"RSA","n":"AQAB","e":"AQAB",)"
+               R"("x":1e400}})",
+               "the key answer is not JSON (a number is out of range)");
+  expect_error(parse_secret_bundle,
+               R"({"value":"SECRET","id":"https://kv/secrets/s/1","n":-1e999})",
+               "the secret answer is not JSON (a number is out of range)");
+}
+
 // Reference §10.1 case 30.
 TEST(ParseCertificateBundle, CerAndVersion) {
   const CertificateBundle bundle = parse_certificate_bundle(make_secret(
@@ -139,6 +151,31 @@ TEST(ParseVersionPage, EmptyAndOddPages) {
   expect_error([](const SecretString& b) { return parse_version_page(b, ObjectType::Secret); },
                R"({"value":{"id":"x"}})",
                "the secret versions answer has a \"value\" that is not a list");
+}
+
+// attributes.created is Unix seconds held in an int64 (as the Go SDK's timeUnix, which refuses
+// the whole answer when it is not one); a float is truncated, one outside int64 is refused.
+TEST(ParseVersionPage, CreatedOutsideTheInt64RangeIsRefused) {
+  const std::string message =
+      "the secret versions answer has an attributes.created that is not a Unix time in seconds";
+  for (const char* created :
+       {"1e300", "-1e300", "9223372036854775808.0", "18446744073709551615", "9.3e18"}) {
+    expect_error(
+        [](const SecretString& b) { return parse_version_page(b, ObjectType::Secret); },
+        std::string(R"({"value":[{"id":"https://kv/secrets/s/1","attributes":{"created":)") +
+            created + "}}]}",
+        message);
+  }
+  const VersionPage page = parse_version_page(
+      make_secret(
+          R"({"value":[{"id":"https://kv/secrets/s/1","attributes":{"created":12.9}},)"
+          R"({"id":"https://kv/secrets/s/2","attributes":{"created":-5}},)"
+          R"({"id":"https://kv/secrets/s/3","attributes":{"created":9223372036854775807}}]})"),
+      ObjectType::Secret);
+  ASSERT_EQ(page.entries.size(), 3u);
+  EXPECT_EQ(page.entries[0].created, 12);
+  EXPECT_EQ(page.entries[1].created, -5);
+  EXPECT_EQ(page.entries[2].created, INT64_MAX);
 }
 
 }  // namespace

@@ -180,6 +180,9 @@ TEST(MountRequestJson, AttributesMustBeAJsonObjectOfStrings) {
   EXPECT_EQ(attributes_error("{\"objects\":{\"array\":[]}}"),
             "failed to unmarshal attributes, error: json: cannot unmarshal object into Go value "
             "of type string (the value of key \"objects\")");
+  // A number no double can hold: refused like malformed JSON (nlohmann cannot represent it).
+  EXPECT_EQ(attributes_error("{\"keyvaultName\":1e400}"),
+            "failed to unmarshal attributes, error: invalid JSON (a number is out of range)");
   // JSON null is a nil map in Go: the first missing attribute is reported.
   EXPECT_EQ(attributes_error("null"), "pod name is not provided");
 }
@@ -194,6 +197,8 @@ TEST(MountRequestJson, SecretsMustBeAJsonObjectOfStrings) {
   EXPECT_EQ(secrets_error("[1]"),
             "failed to unmarshal secrets, error: json: cannot unmarshal array into Go value of "
             "type map[string]string");
+  EXPECT_EQ(secrets_error("{\"clientsecret\":-1e999}"),
+            "failed to unmarshal secrets, error: invalid JSON (a number is out of range)");
   EXPECT_EQ(secrets_error("{\"clientid\":42}"),
             "failed to unmarshal secrets, error: json: cannot unmarshal number into Go value of "
             "type string (the value of key \"clientid\")");

@@ -30,6 +30,11 @@ TEST(ServiceAccountTokens, UpstreamErrors) {
   EXPECT_EQ(token_error("\"x\"", aud),
             "failed to unmarshal service account tokens, error: json: cannot unmarshal string into "
             "Go value of type map[string]interface {}");
+  // encoding/json would skip an unknown member's number however large; nlohmann cannot hold
+  // one beyond a double, so the whole text is refused as malformed, without quoting it.
+  EXPECT_EQ(token_error(R"({"api://AzureADTokenExchange":{"token":"wi-jwt","x":1e400}})", aud),
+            "failed to unmarshal service account tokens, error: invalid JSON (a number is out of "
+            "range)");
   EXPECT_EQ(token_error("{}", aud), "token for audience api://AzureADTokenExchange not found");
   EXPECT_EQ(token_error("null", aud), "token for audience api://AzureADTokenExchange not found");
   EXPECT_EQ(token_error(R"({"api://AzureADTokenExchange":{"token":12345}})", aud),

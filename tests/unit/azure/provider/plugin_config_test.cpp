@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <ostream>
@@ -13,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "azure_plugin_harness.h"
+#include "fifo_watchdog.h"
 
 namespace sscsi::azure_test {
 namespace {
@@ -31,6 +34,9 @@ const std::vector<BadConfig>& bad_configs() {
        "azure plugin config is not valid JSON: [json.exception.parse_error.101] parse error at "
        "line 1, column 2: syntax error while parsing object key - unexpected end of input; "
        "expected string literal"},
+      {"NumberOutOfRange", R"({"maxRetries": 1e400})",
+       "azure plugin config is not valid JSON: [json.exception.out_of_range.406] number overflow "
+       "parsing '1e400'"},
       {"NotAnObject", "[]", "azure plugin config must be a JSON object"},
       {"UnknownKey", R"({"cloudname": "AzurePublicCloud"})",
        "azure plugin config: unknown key \"cloudname\""},
@@ -73,6 +79,8 @@ const std::vector<BadConfig>& bad_configs() {
        "azure plugin config: \"maxRetries\" must be between 0 and 10, not 11"},
       {"MaxRetriesAsText", R"({"maxRetries": "3"})",
        "azure plugin config: \"maxRetries\" must be an integer"},
+      {"MaxRetriesBeyondInt64", R"({"maxRetries": 18446744073709551615})",
+       "azure plugin config: \"maxRetries\" must be between 0 and 10, not 18446744073709551615"},
       {"ConnectTimeoutTooShort", R"({"connectTimeoutMs": 50})",
        "azure plugin config: \"connectTimeoutMs\" must be between 100 and 300000, not 50"},
       {"RequestTimeoutFractional", R"({"requestTimeoutMs": 1500.5})",
@@ -100,6 +108,26 @@ INSTANTIATE_TEST_SUITE_P(AzurePlugin, BadPluginConfig, ::testing::ValuesIn(bad_c
                          [](const ::testing::TestParamInfo<BadConfig>& param_info) {
                            return param_info.param.name;
                          });
+
+// A FIFO as caFile must not hang create (and with it the host's start-up).
+TEST(AzurePluginCreate, CaFileThatIsAFifoIsRefusedWithoutWaiting) {
+  char pattern[] = "/tmp/sscsi-azure-config-XXXXXX";
+  ASSERT_NE(::mkdtemp(pattern), nullptr);
+  const std::string dir = pattern;
+  {
+    const FifoWatchdog fifo(dir + "/ca.pem");
+    FakeHost host;
+    CreateOutcome outcome;
+    EXPECT_TRUE(fifo.returns_by_itself(std::chrono::seconds(5), [&] {
+      outcome = create_instance(host.api(), nlohmann::json{{"caFile", fifo.path()}}.dump());
+    })) << "create waited for a writer on the FIFO";
+    EXPECT_EQ(outcome.status, SSCSI_INVALID_PARAMETERS);
+    EXPECT_EQ(outcome.error,
+              "azure plugin config: \"caFile\" is not a regular file: " + fifo.path());
+    if (outcome.status == SSCSI_OK) AzurePlugin::get().table().destroy(outcome.instance);
+  }
+  std::filesystem::remove_all(dir);
+}
 
 TEST(AzurePluginHandshake, NamesItselfAzureAndServesAnyMinorOfItsMajor) {
   const AzurePlugin& plugin = AzurePlugin::get();
