@@ -1,5 +1,7 @@
 #include "csi/csi_server.h"
 
+#include <sys/stat.h>
+
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -31,6 +33,21 @@ void check_options(const CsiServerOptions& options) {
         "CSI server: max concurrent calls must be positive, not {}", options.max_concurrent_calls));
   }
 }
+
+// gRPC binds the socket with mode 0777 & ~umask, and restrict_socket_mode() can only narrow it
+// afterwards: with a permissive umask anyone could connect in between. The socket is made
+// owner-only while gRPC binds it (the umask is process-wide, so files other threads create in
+// that moment get owner-only modes too, which is safe), then opened to the group.
+class OwnerOnlyUmask {
+ public:
+  OwnerOnlyUmask() : previous_(::umask(0077)) {}
+  ~OwnerOnlyUmask() { ::umask(previous_); }
+  OwnerOnlyUmask(const OwnerOnlyUmask&) = delete;
+  OwnerOnlyUmask& operator=(const OwnerOnlyUmask&) = delete;
+
+ private:
+  mode_t previous_;
+};
 
 }  // namespace
 
@@ -66,7 +83,10 @@ std::unique_ptr<CsiServer> CsiServer::start(const CsiServerOptions& options,
   builder.RegisterService(self->controller_.get());
   builder.RegisterService(self->node_.get());
   for (grpc::Service* service : options.extra_services) builder.RegisterService(service);
-  self->server_ = builder.BuildAndStart();
+  {
+    const OwnerOnlyUmask owner_only;
+    self->server_ = builder.BuildAndStart();
+  }
   if (!self->server_) {
     throw std::runtime_error(
         fmt::format("CSI socket {}: gRPC could not listen on it (its log line above has the "

@@ -77,6 +77,14 @@ TEST_F(CsiServerSocket, SocketIsOwnerAndGroupOnly) {
   EXPECT_EQ(mode & 07777, 0660);
 }
 
+TEST_F(CsiServerSocket, APermissiveUmaskStillGivesMode0660AndIsLeftAsItWas) {
+  const mode_t old_umask = ::umask(0);
+  start();
+  const mode_t umask_after = ::umask(old_umask);
+  EXPECT_EQ(umask_after, 0u) << "the server narrows the umask only while gRPC binds the socket";
+  EXPECT_EQ(mode_of(server_->socket_path()) & 07777, 0660);
+}
+
 TEST_F(CsiServerSocket, MissingParentDirectoriesAreCreatedWithMode0750) {
   const mode_t old_umask = ::umask(022);
   start([&](CsiServerOptions& options) {
