@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "kube/yaml/yaml_documents.h"
+
 namespace sscsi::kube {
 namespace {
 
@@ -49,8 +51,8 @@ SecretObject parse_secret_object(const YAML::Node& node, const std::string& wher
     for (std::size_t i = 0; i < data.size(); ++i) {
       const std::string item = fmt::format("{}.data[{}]", where, i);
       if (!data[i].IsMap()) fail(item, "must be a map with objectName and key");
-      object.data.push_back({scalar(data[i]["objectName"], item, "objectName"),
-                             scalar(data[i]["key"], item, "key")});
+      object.data.push_back(
+          {scalar(data[i]["objectName"], item, "objectName"), scalar(data[i]["key"], item, "key")});
     }
   }
   return object;
@@ -106,7 +108,7 @@ std::vector<SecretProviderClass> parse_spc_yaml(const std::string& text,
                                                 const std::string& source) {
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(text);
+    docs = load_yaml_documents(text);  // not YAML::LoadAll, which can loop for ever
   } catch (const YAML::Exception& e) {
     throw std::runtime_error(fmt::format("{}: not valid YAML: {}", source, e.what()));
   }
@@ -146,8 +148,8 @@ void SpcFileSource::refresh_locked() {
     ParsedFile parsed{mtime, size, {}, {}};
     try {
       if (size > kMaxFileBytes) {
-        throw std::runtime_error(fmt::format("{}: larger than {} bytes", path.string(),
-                                             kMaxFileBytes));
+        throw std::runtime_error(
+            fmt::format("{}: larger than {} bytes", path.string(), kMaxFileBytes));
       }
       parsed.classes = parse_spc_yaml(read_file(path), path.string());
     } catch (const std::exception& e) {
@@ -181,8 +183,8 @@ SpcLookup SpcFileSource::get(const std::string& namespace_name, const std::strin
       if (found != nullptr) {
         return SpcLookupError{
             SpcLookupError::Kind::Invalid,
-            fmt::format("SecretProviderClass {}/{} is defined twice, in {} and {}",
-                        namespace_name, name, found->source, spc.source)};
+            fmt::format("SecretProviderClass {}/{} is defined twice, in {} and {}", namespace_name,
+                        name, found->source, spc.source)};
       }
       found = &spc;
     }

@@ -12,7 +12,6 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
-#include <ranges>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -145,8 +144,11 @@ HttpResponse answer(const HttpServerOptions& options, std::string_view head, boo
   const HttpRequest& request = std::get<HttpRequest>(parsed);
   const auto route = options.routes.find(request.path);
   if (route == options.routes.end()) {
-    return plain(404, fmt::format("no such path; this server answers {}",
-                                  fmt::join(std::views::keys(options.routes), ", ")));
+    // A plain loop, not std::views::keys: clang 14's ranges cannot take the keys of a std::map.
+    std::vector<std::string_view> paths;
+    paths.reserve(options.routes.size());
+    for (const auto& entry : options.routes) paths.emplace_back(entry.first);
+    return plain(404, fmt::format("no such path; this server answers {}", fmt::join(paths, ", ")));
   }
   if (request.method != "GET" && request.method != "HEAD") {
     HttpResponse response = plain(405, "only GET and HEAD are allowed");

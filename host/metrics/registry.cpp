@@ -55,8 +55,8 @@ void check_definition(const Definition& d) {
     }
     for (std::size_t i = 0; i < d.buckets.size(); ++i) {
       if (!std::isfinite(d.buckets[i]) || (i > 0 && d.buckets[i] <= d.buckets[i - 1])) {
-        throw std::invalid_argument(fmt::format(
-            "histogram {}: buckets must be finite and strictly increasing", d.name));
+        throw std::invalid_argument(
+            fmt::format("histogram {}: buckets must be finite and strictly increasing", d.name));
       }
     }
   }
@@ -69,8 +69,8 @@ bool same_definition(const Definition& a, const Definition& b) {
 }
 
 struct Series {
-  double sum = 0;              // counter value, or histogram sum
-  std::uint64_t count = 0;     // histogram observations
+  double sum = 0;                            // counter value, or histogram sum
+  std::uint64_t count = 0;                   // histogram observations
   std::vector<std::uint64_t> bucket_counts;  // per bucket, not cumulative
 };
 
@@ -79,32 +79,67 @@ struct Metric {
   std::map<std::vector<std::string>, Series> series;
 };
 
+Definition dropped_series_definition() {
+  return Definition{Kind::Counter,
+                    Registry::kDroppedSeriesMetric,
+                    "Samples dropped because their metric already had the most series (label "
+                    "value combinations) the host keeps per metric.",
+                    {"metric"},
+                    {}};
+}
+
 }  // namespace
 
 struct Registry::Impl {
+  explicit Impl(std::size_t max_series) : max_series_per_metric(max_series) {}
+
+  // A checked definition; the lock is held.
+  MetricId define_locked(const Definition& definition) {
+    if (auto it = by_name.find(definition.name); it != by_name.end()) {
+      if (!same_definition(metrics[it->second].definition, definition)) {
+        throw std::invalid_argument(fmt::format(
+            "metric {} is already defined with a different kind, help, labels or buckets",
+            definition.name));
+      }
+      return it->second;
+    }
+    const auto id = static_cast<MetricId>(metrics.size());
+    metrics.push_back(Metric{definition, {}});
+    by_name.emplace(definition.name, id);
+    return id;
+  }
+
+  // Counts a sample `metric` dropped at its series limit; the lock is held. Never throws for
+  // the count itself: a plugin may have taken the name, and then drops go uncounted.
+  // `metric` is a copy: defining the counter may move every Metric.
+  void count_dropped(std::string metric) {
+    try {
+      Metric& dropped = metrics[define_locked(dropped_series_definition())];
+      auto series = dropped.series.find(std::vector<std::string>{metric});
+      if (series == dropped.series.end()) {
+        if (dropped.series.size() >= max_series_per_metric) return;
+        series = dropped.series.emplace(std::vector<std::string>{metric}, Series{}).first;
+      }
+      series->second.sum += 1;
+    } catch (const std::invalid_argument&) {
+    }
+  }
+
+  const std::size_t max_series_per_metric;
   mutable std::mutex mutex;
   std::vector<Metric> metrics;  // index = MetricId
   std::map<std::string, MetricId, std::less<>> by_name;
 };
 
-Registry::Registry() : impl_(std::make_unique<Impl>()) {}
+Registry::Registry() : Registry(kDefaultMaxSeriesPerMetric) {}
+Registry::Registry(std::size_t max_series_per_metric)
+    : impl_(std::make_unique<Impl>(max_series_per_metric)) {}
 Registry::~Registry() = default;
 
 MetricId Registry::define(const Definition& definition) {
   check_definition(definition);
   std::lock_guard lock(impl_->mutex);
-  if (auto it = impl_->by_name.find(definition.name); it != impl_->by_name.end()) {
-    if (!same_definition(impl_->metrics[it->second].definition, definition)) {
-      throw std::invalid_argument(fmt::format(
-          "metric {} is already defined with a different kind, help, labels or buckets",
-          definition.name));
-    }
-    return it->second;
-  }
-  const auto id = static_cast<MetricId>(impl_->metrics.size());
-  impl_->metrics.push_back(Metric{definition, {}});
-  impl_->by_name.emplace(definition.name, id);
-  return id;
+  return impl_->define_locked(definition);
 }
 
 void Registry::record(MetricId id, std::span<const std::string_view> label_values, double value) {
@@ -122,8 +157,18 @@ void Registry::record(MetricId id, std::span<const std::string_view> label_value
   if (d.kind == Kind::Counter && value < 0) {
     throw std::invalid_argument(fmt::format("counter {} cannot decrease", d.name));
   }
-  std::vector<std::string> key(label_values.begin(), label_values.end());
-  Series& series = metric.series[std::move(key)];
+  std::vector<std::string> key;
+  key.reserve(label_values.size());
+  for (const std::string_view label_value : label_values) key.push_back(valid_utf8(label_value));
+  auto found = metric.series.find(key);
+  if (found == metric.series.end()) {
+    if (metric.series.size() >= impl_->max_series_per_metric) {
+      impl_->count_dropped(d.name);  // may add a metric: `metric` and `d` are not used after
+      return;
+    }
+    found = metric.series.emplace(std::move(key), Series{}).first;
+  }
+  Series& series = found->second;
   series.sum += value;
   if (d.kind == Kind::Histogram) {
     if (series.bucket_counts.empty()) series.bucket_counts.resize(d.buckets.size());
@@ -139,7 +184,8 @@ std::string Registry::expose() const {
   for (const auto& [name, id] : impl_->by_name) {
     const Metric& metric = impl_->metrics[id];
     const Definition& d = metric.definition;
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(d.help), name,
+    // Help texts come from plugins too; the exposition as a whole must be UTF-8.
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(valid_utf8(d.help)), name,
                        d.kind == Kind::Counter ? "counter" : "histogram");
     for (const auto& [values, series] : metric.series) {
       const std::string labels = format_labels(d.labels, values);
@@ -151,8 +197,7 @@ std::string Registry::expose() const {
       for (std::size_t i = 0; i < d.buckets.size(); ++i) {
         cumulative += series.bucket_counts[i];
         out += fmt::format("{}_bucket{} {}\n", name,
-                           format_labels(d.labels, values, format_value(d.buckets[i])),
-                           cumulative);
+                           format_labels(d.labels, values, format_value(d.buckets[i])), cumulative);
       }
       out += fmt::format("{}_bucket{} {}\n", name, format_labels(d.labels, values, "+Inf"),
                          series.count);

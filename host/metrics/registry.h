@@ -3,6 +3,7 @@
 // exposition. prometheus-cpp is not packaged for Debian 12, so this is ours. Used by the host's
 // own instrumentation and, through the plugin ABI, by provider plugins.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -24,10 +25,17 @@ struct Definition {
 
 using MetricId = std::uint32_t;
 
-// Thread-safe. Metrics are never removed; series are created on first use.
+// Thread-safe. Metrics are never removed; series are created on first use, up to a limit per
+// metric, so that a label fed from open-ended text (an error message, say) cannot grow the
+// exposition without bound. Samples of a new series beyond the limit are dropped and counted in
+// kDroppedSeriesMetric{metric="<name>"}.
 class Registry {
  public:
-  Registry();
+  static constexpr std::size_t kDefaultMaxSeriesPerMetric = 1000;
+  static constexpr const char* kDroppedSeriesMetric = "sscsi_metric_samples_dropped_total";
+
+  Registry();  // kDefaultMaxSeriesPerMetric
+  explicit Registry(std::size_t max_series_per_metric);
   ~Registry();
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
@@ -37,9 +45,12 @@ class Registry {
   // bucket list, or a name already defined differently.
   MetricId define(const Definition& definition);
 
-  // Adds to a counter (value >= 0) or observes in a histogram, by the metric's kind.
-  // Throws std::invalid_argument for an unknown id, a wrong number of label values, a negative
-  // counter increment or a non-finite value; the sample is then dropped.
+  // Adds to a counter (value >= 0) or observes in a histogram, by the metric's kind. Label values
+  // may be any bytes: they are stored as valid UTF-8 (valid_utf8 in metrics/text_format.h), so
+  // values that differ only in invalid bytes share a series. A sample for a new series beyond the
+  // metric's limit is dropped and counted (see the class comment). Throws std::invalid_argument for
+  // an unknown id, a wrong number of label values, a negative counter increment or a non-finite
+  // value; the sample is then dropped.
   void record(MetricId id, std::span<const std::string_view> label_values, double value);
 
   // The whole registry in the Prometheus text exposition format 0.0.4, metrics sorted by name

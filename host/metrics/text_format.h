@@ -1,5 +1,5 @@
 #pragma once
-// Pieces of the Prometheus text exposition format 0.0.4: escaping and number formatting.
+// Pieces of the Prometheus text exposition format 0.0.4: escaping, number formatting and UTF-8.
 
 #include <span>
 #include <string>
@@ -17,5 +17,12 @@ std::string format_labels(std::span<const std::string> names, std::span<const st
                           std::string_view le = {});
 // Shortest round-trip decimal form; integers without exponent or fraction.
 std::string format_value(double value);
+
+// `text` with every ill-formed UTF-8 sequence replaced by U+FFFD, one replacement per maximal
+// subpart (the Unicode Standard's recommended practice, as Python's and ICU's decoders do): a
+// character cut short, a stray continuation byte, an overlong form, a surrogate, a code point
+// above U+10FFFF. Valid text comes back unchanged. Prometheus refuses a whole scrape over one
+// label value that is not valid UTF-8, and label values from plugins may be any bytes.
+std::string valid_utf8(std::string_view text);
 
 }  // namespace sscsi::metrics

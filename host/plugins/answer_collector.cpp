@@ -5,6 +5,7 @@
 #include <cstring>
 #include <utility>
 
+#include "metrics/text_format.h"
 #include "mount/path_rules.h"
 #include "plugins/plugin_text.h"
 
@@ -17,6 +18,8 @@ constexpr std::size_t kShownPathBytes = 120;
 std::string quoted(std::string_view text) {
   return fmt::format("'{}'", printable(text, kShownPathBytes));
 }
+
+bool is_utf8(std::string_view text) { return metrics::valid_utf8(text) == text; }
 
 }  // namespace
 
@@ -115,6 +118,18 @@ sscsi_status AnswerCollector::add_object_version(const char* id, const char* ver
                     provider_, quoted(id)));
     return SSCSI_INVALID_PARAMETERS;
   }
+  // Both end up in JSON (the pod status, the mount record), which holds only UTF-8 text.
+  if (!is_utf8(id)) {
+    violate(fmt::format("provider {} added object version id {} that is not valid UTF-8",
+                        provider_, quoted(id)));
+    return SSCSI_INVALID_PARAMETERS;
+  }
+  if (!is_utf8(version)) {
+    violate(fmt::format("provider {} added object version {} with a version that is not valid "
+                        "UTF-8",
+                        provider_, quoted(id)));
+    return SSCSI_INVALID_PARAMETERS;
+  }
   if (!version_ids_.insert(id).second) {
     violate(fmt::format("provider {} added object version id {} twice; ids must be unique",
                         provider_, quoted(id)));
@@ -124,11 +139,9 @@ sscsi_status AnswerCollector::add_object_version(const char* id, const char* ver
   return SSCSI_OK;
 }
 
-void AnswerCollector::set_error(sscsi_status code, const char* message,
-                                std::uint32_t retry_after_ms) {
+void AnswerCollector::set_error(int status, const char* message, std::uint32_t retry_after_ms) {
   std::lock_guard lock(mutex_);
   if (closed() || failure_) return;  // the first failure wins
-  const int status = static_cast<int>(code);
   if (status == SSCSI_OK) {
     violate(
         fmt::format("provider {} called set_error with SSCSI_OK; a failure needs an error "
@@ -150,13 +163,14 @@ void AnswerCollector::set_error(sscsi_status code, const char* message,
   failure_ =
       MountError{*error_code, fmt::format("provider {}: {}", provider_, clean_plugin_text(message)),
                  std::chrono::milliseconds(retry_after_ms)};
-  plugin_status_ = code;
+  plugin_status_ = static_cast<sscsi_status>(status);  // a known code, checked above
 }
 
-void AnswerCollector::set_share_scope(sscsi_share_scope scope) {
+void AnswerCollector::set_share_scope(int scope) {
   std::lock_guard lock(mutex_);
   if (closed()) return;
-  switch (static_cast<int>(scope)) {
+  unknown_share_scope_.reset();
+  switch (scope) {
     case SSCSI_SHARE_NAMESPACE_SERVICE_ACCOUNT:
       share_scope_ = ShareScope::NamespaceServiceAccount;
       break;
@@ -166,10 +180,19 @@ void AnswerCollector::set_share_scope(sscsi_share_scope scope) {
     case SSCSI_SHARE_NODE:
       share_scope_ = ShareScope::Node;
       break;
-    default:  // SSCSI_SHARE_NEVER and values this host does not know
+    case SSCSI_SHARE_NEVER:
       share_scope_ = ShareScope::Never;
       break;
+    default:  // a value this host does not know: the contract says NEVER
+      share_scope_ = ShareScope::Never;
+      unknown_share_scope_ = scope;
+      break;
   }
+}
+
+std::optional<int> AnswerCollector::unknown_share_scope() const {
+  std::lock_guard lock(mutex_);
+  return unknown_share_scope_;
 }
 
 void AnswerCollector::fail_contract(std::string message) {

@@ -35,8 +35,14 @@ class AnswerCollector {
   sscsi_status add_file(const char* path, std::uint32_t mode, const std::uint8_t* bytes,
                         std::size_t len);
   sscsi_status add_object_version(const char* id, const char* version);
-  void set_error(sscsi_status code, const char* message, std::uint32_t retry_after_ms);
-  void set_share_scope(sscsi_share_scope scope);
+  // `code` and `scope` are the plain ints the plugin passed (see abi_enum.h): an unknown code
+  // fails the answer as InvalidAnswer, an unknown scope counts as ShareScope::Never.
+  void set_error(int code, const char* message, std::uint32_t retry_after_ms);
+  void set_share_scope(int scope);
+
+  // The scope value the plugin set last, when this host does not know it (so that the caller can
+  // say so once per plugin); nullopt when the last scope set was a known one, or none was set.
+  std::optional<int> unknown_share_scope() const;
 
   // The host stopped waiting: everything that arrives later is discarded.
   void close();
@@ -70,6 +76,7 @@ class AnswerCollector {
   std::vector<ObjectVersion> versions_;
   std::set<std::string> version_ids_;
   ShareScope share_scope_ = ShareScope::Never;
+  std::optional<int> unknown_share_scope_;
 };
 
 // The ErrorCode for a status a plugin may report (anything but SSCSI_OK), or nullopt.

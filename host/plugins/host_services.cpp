@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "metrics/registry.h"
+#include "plugins/abi_enum.h"
 #include "plugins/call_table.h"
 #include "plugins/plugin_text.h"
 
@@ -19,7 +20,8 @@ constexpr std::size_t kMaxLabels = 32;
 constexpr std::size_t kMaxBuckets = 256;
 constexpr std::size_t kMaxReportedReasons = 64;
 
-spdlog::level::level_enum to_spdlog(sscsi_log_level level) noexcept {
+// `level` as the plugin passed it (see abi_enum.h).
+spdlog::level::level_enum to_spdlog(int level) noexcept {
   switch (level) {
     case SSCSI_LOG_WARN:
       return spdlog::level::warn;
@@ -29,10 +31,10 @@ spdlog::level::level_enum to_spdlog(sscsi_log_level level) noexcept {
       return spdlog::level::debug;
     case SSCSI_LOG_TRACE:
       return spdlog::level::trace;
-    case SSCSI_LOG_ERROR:
+    default:
       break;
   }
-  return spdlog::level::err;  // the contract: unknown levels count as errors
+  return spdlog::level::err;  // SSCSI_LOG_ERROR, and the contract: unknown levels count as errors
 }
 
 HostServices& self(void* ctx) { return *static_cast<HostServices*>(ctx); }
@@ -65,7 +67,7 @@ void HostServices::log(void* ctx, sscsi_log_level level, const char* message) no
   if (ctx == nullptr || message == nullptr) return;
   try {
     spdlog::logger& logger = self(ctx).logger();
-    const auto spd_level = to_spdlog(level);
+    const auto spd_level = to_spdlog(abi_enum_value(level));
     if (!logger.should_log(spd_level)) return;
     logger.log(spd_level, "{}", clean_plugin_text(message));
   } catch (...) {
@@ -75,7 +77,7 @@ void HostServices::log(void* ctx, sscsi_log_level level, const char* message) no
 
 bool HostServices::log_enabled(void* ctx, sscsi_log_level level) noexcept {
   if (ctx == nullptr) return false;
-  return self(ctx).logger().should_log(to_spdlog(level));
+  return self(ctx).logger().should_log(to_spdlog(abi_enum_value(level)));
 }
 
 sscsi_status HostServices::refuse_metric_call(const char* function,
@@ -97,6 +99,7 @@ sscsi_status HostServices::metric_define(void* ctx, sscsi_metric_kind kind, cons
                                          std::size_t n_buckets, std::uint32_t* metric_id) noexcept {
   if (ctx == nullptr) return SSCSI_INVALID_PARAMETERS;
   HostServices& host = self(ctx);
+  const int kind_value = abi_enum_value(kind);
   try {
     if (name == nullptr) return host.refuse_metric_call("metric_define", "metric name is NULL");
     const std::string metric = name;
@@ -106,8 +109,8 @@ sscsi_status HostServices::metric_define(void* ctx, sscsi_metric_kind kind, cons
     };
     if (metric_id == nullptr) return refuse("metric_id is NULL");
     if (help == nullptr) return refuse("help is NULL");
-    if (kind != SSCSI_METRIC_COUNTER && kind != SSCSI_METRIC_HISTOGRAM) {
-      return refuse(fmt::format("unknown metric kind {}", static_cast<int>(kind)));
+    if (kind_value != SSCSI_METRIC_COUNTER && kind_value != SSCSI_METRIC_HISTOGRAM) {
+      return refuse(fmt::format("unknown metric kind {}", kind_value));
     }
     if (n_labels > kMaxLabels) {
       return refuse(fmt::format("{} labels, more than the limit of {}", n_labels, kMaxLabels));
@@ -115,14 +118,14 @@ sscsi_status HostServices::metric_define(void* ctx, sscsi_metric_kind kind, cons
     if (n_labels > 0 && label_names == nullptr) return refuse("label_names is NULL");
     metrics::Definition definition;
     definition.kind =
-        kind == SSCSI_METRIC_COUNTER ? metrics::Kind::Counter : metrics::Kind::Histogram;
+        kind_value == SSCSI_METRIC_COUNTER ? metrics::Kind::Counter : metrics::Kind::Histogram;
     definition.name = metric;
     definition.help = help;
     for (std::size_t i = 0; i < n_labels; ++i) {
       if (label_names[i] == nullptr) return refuse(fmt::format("label name {} is NULL", i));
       definition.labels.emplace_back(label_names[i]);
     }
-    if (kind == SSCSI_METRIC_HISTOGRAM) {
+    if (kind_value == SSCSI_METRIC_HISTOGRAM) {
       if (n_buckets > kMaxBuckets) {
         return refuse(fmt::format("{} buckets, more than the limit of {}", n_buckets, kMaxBuckets));
       }

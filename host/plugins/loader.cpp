@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "plugins/abi_enum.h"
 #include "plugins/answer_collector.h"
 #include "plugins/call_table.h"
 #include "plugins/host_services.h"
@@ -97,10 +98,10 @@ class OnePlugin {
                                                     metrics_, parts.calls);
 
     std::array<char, kCreateErrorBytes> error{};
-    sscsi_status status = SSCSI_INTERNAL;
+    int status = SSCSI_INTERNAL;  // as an int: a C plugin may return any (abi_enum.h)
     try {
-      status = parts.table.create(parts.services->api(), config.c_str(), &parts.instance,
-                                  error.data(), error.size());
+      status = abi_enum_value(parts.table.create(parts.services->api(), config.c_str(),
+                                                 &parts.instance, error.data(), error.size()));
     } catch (...) {
       return Result::refused("create let an exception escape");
     }
@@ -126,10 +127,10 @@ class OnePlugin {
   const std::filesystem::path& path() const noexcept { return path_; }
 
  private:
-  static std::string create_failure(sscsi_status status, const char* message) {
+  static std::string create_failure(int status, const char* message) {
     const auto code = error_code_from_status(status);
-    const std::string code_text = code ? std::string(error_code_name(*code))
-                                       : fmt::format("status {}", static_cast<int>(status));
+    const std::string code_text =
+        code ? std::string(error_code_name(*code)) : fmt::format("status {}", status);
     const std::string reason = clean_plugin_text(message);
     if (reason.empty()) return fmt::format("create failed with {} and gave no reason", code_text);
     return fmt::format("create failed with {}: {}", code_text, reason);

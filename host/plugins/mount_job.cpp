@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include "plugins/abi_enum.h"
+
 namespace sscsi::plugins {
 namespace {
 
@@ -92,7 +94,7 @@ sscsi_status MountJob::add_object_version(void* ctx, const char* id, const char*
 void MountJob::set_error(void* ctx, sscsi_status code, const char* message,
                          std::uint32_t retry_after_ms) noexcept {
   try {
-    self(ctx).collector_.set_error(code, message, retry_after_ms);
+    self(ctx).collector_.set_error(abi_enum_value(code), message, retry_after_ms);
   } catch (...) {
     self(ctx).collector_.mark_host_failure();  // nothing may unwind into C
   }
@@ -100,7 +102,7 @@ void MountJob::set_error(void* ctx, sscsi_status code, const char* message,
 
 void MountJob::set_share_scope(void* ctx, sscsi_share_scope scope) noexcept {
   try {
-    self(ctx).collector_.set_share_scope(scope);
+    self(ctx).collector_.set_share_scope(abi_enum_value(scope));
   } catch (...) {
     // std::mutex::lock may throw in theory; the scope then stays as it was.
   }

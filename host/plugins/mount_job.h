@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,8 @@ class MountJob {
   bool wait();
 
   MountAnswer result() { return collector_.result(); }
+  // See AnswerCollector::unknown_share_scope.
+  std::optional<int> unknown_share_scope() const { return collector_.unknown_share_scope(); }
 
  private:
   static sscsi_status add_file(void* ctx, const char* path, std::uint32_t mode,

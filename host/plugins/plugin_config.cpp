@@ -91,6 +91,9 @@ Outcome<std::string> read_plugin_config(const std::filesystem::path& file) {
     config = nlohmann::json::parse(text.data(), text.data() + size);
   } catch (const nlohmann::json::parse_error& error) {
     return refused(fmt::format("is not valid JSON: {}", parse_error_without_excerpt(error)));
+  } catch (const nlohmann::json::exception&) {
+    // The only other exception parsing throws (out_of_range 406); its message quotes the number.
+    return refused("is not valid JSON: a number is out of range (larger than a double can hold)");
   }
   if (!config.is_object()) {
     return refused(fmt::format("must hold a JSON object, not {}", json_type_phrase(config)));

@@ -4,12 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <vector>
 
+#include "plugins/abi_enum.h"
 #include "plugins/answer_collector.h"
 #include "plugins/call_table.h"
 #include "plugins/host_services.h"
@@ -30,6 +32,9 @@ struct PluginProvider::State {
   std::shared_ptr<CallTable> calls;
   std::unique_ptr<HostServices> services;
   void* instance = nullptr;
+
+  // Set when the plugin first answered with a share scope this host does not know.
+  std::atomic<bool> unknown_share_scope_logged{false};
 
   std::mutex mutex;
   std::condition_variable became_idle;
@@ -77,7 +82,7 @@ MountAnswer failure(ErrorCode code, std::string message) {
 // One health() call, shared with the worker so a late answer writes into live memory.
 struct HealthJob {
   std::array<char, 1024> message{};
-  sscsi_status status = SSCSI_OK;
+  int status = SSCSI_OK;  // as an int: a C plugin may return any (abi_enum.h)
   std::mutex mutex;
   std::condition_variable done_cv;
   bool done = false;
@@ -149,9 +154,10 @@ std::string PluginProvider::health() const {
   state_->call_started();
   try {
     pool_->run([state = state_, job]() mutable {
-      sscsi_status status = SSCSI_INTERNAL;
+      int status = SSCSI_INTERNAL;
       try {
-        status = state->table.health(state->instance, job->message.data(), job->message.size());
+        status = abi_enum_value(
+            state->table.health(state->instance, job->message.data(), job->message.size()));
       } catch (...) {
         std::snprintf(job->message.data(), job->message.size(), "health threw an exception");
       }
@@ -176,8 +182,8 @@ std::string PluginProvider::health() const {
   if (job->status == SSCSI_OK) return {};
   const std::string message = clean_plugin_text(job->message.data());
   const auto code = error_code_from_status(job->status);
-  const std::string code_text = code ? std::string(error_code_name(*code))
-                                     : fmt::format("status {}", static_cast<int>(job->status));
+  const std::string code_text =
+      code ? std::string(error_code_name(*code)) : fmt::format("status {}", job->status);
   if (message.empty()) {
     return fmt::format("provider {} reported {} from health without a message", state_->name,
                        code_text);
@@ -252,6 +258,14 @@ MountAnswer PluginProvider::run_mount(const MountCall& call) {
     const auto waited = std::chrono::ceil<std::chrono::milliseconds>(call.deadline - start).count();
     return failure(ErrorCode::DeadlineExceeded,
                    fmt::format("provider {} did not answer within {}ms", state.name, waited));
+  }
+  if (const auto scope = job->unknown_share_scope();
+      scope && !state_->unknown_share_scope_logged.exchange(true)) {
+    // Once per plugin: a plugin built for a newer host would otherwise log it on every mount.
+    spdlog::warn(
+        "provider {} set share scope {}, which this host does not know; its answers are not "
+        "shared (treated as SSCSI_SHARE_NEVER). Logged once.",
+        state.name, *scope);
   }
   return job->result();
 }

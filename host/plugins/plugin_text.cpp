@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "metrics/text_format.h"
 #include "plugins/redaction.h"
 
 namespace sscsi::plugins {
@@ -24,7 +25,9 @@ std::string escape_controls(std::string_view text) {
       out.push_back(c);
     }
   }
-  return out;
+  // Plugin text goes into gRPC statuses, events and JSON logs, which carry UTF-8 only: bytes
+  // that are not valid UTF-8 become U+FFFD.
+  return metrics::valid_utf8(out);
 }
 
 std::string shorten(std::string text, std::size_t max_bytes, std::string_view marker) {

@@ -26,6 +26,10 @@ json parse_attributes(const char* attributes_json) {
     // e.what() quotes the bytes it stopped at, which may be part of a token: report the offset.
     throw invalid_parameters("the mount request's attributes are not valid JSON (error at byte " +
                              std::to_string(e.byte) + ")");
+  } catch (const json::exception&) {
+    // The only other exception parsing throws: a number beyond a double (1e400).
+    throw invalid_parameters(
+        "the mount request's attributes are not valid JSON (a number is out of range)");
   }
   if (!attributes.is_object()) {
     throw invalid_parameters("the mount request's attributes are not a JSON object");

@@ -44,6 +44,9 @@ ProviderConfig parse_provider_config(const char* config_json) {
     config = json::parse(config_json == nullptr ? "{}" : config_json);
   } catch (const json::parse_error& e) {
     refuse("not valid JSON (error at byte " + std::to_string(e.byte) + ")");
+  } catch (const json::exception&) {
+    // The only other exception parsing throws: a number beyond a double (1e400).
+    refuse("not valid JSON (a number is out of range)");
   }
   if (!config.is_object()) refuse(std::string("must be a JSON object, not ") + config.type_name());
 

@@ -19,6 +19,7 @@
 
 #include "fuzz_support.h"
 #include "metrics/registry.h"
+#include "metrics/text_format.h"
 
 namespace {
 
@@ -177,7 +178,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const metrics::MetricId id = ids[std::strtoul(fields[0].c_str(), nullptr, 10) % ids.size()];
         std::vector<std::string_view> values(fields.begin() + 2, fields.end());
         registry.record(id, values, std::strtod(fields[1].c_str(), nullptr));
-        recorded.insert(fields.begin() + 2, fields.end());
+        // The registry stores label values as valid UTF-8 (U+FFFD for invalid sequences).
+        for (auto field = fields.begin() + 2; field != fields.end(); ++field) {
+          recorded.insert(metrics::valid_utf8(*field));
+        }
       }
     } catch (const std::invalid_argument&) {
     }

@@ -33,7 +33,9 @@ class Fd {
 }  // namespace
 
 std::variant<SecretString, std::string> read_credential_file(const std::filesystem::path& path) {
-  const Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer (for ever, at
+  // start-up); the regular-file check below then refuses it. Reads of regular files ignore it.
+  const Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (fd.get() < 0) return os_error(path, "read", errno);
   struct stat info {};
   if (fstat(fd.get(), &info) != 0) return os_error(path, "read", errno);

@@ -10,6 +10,7 @@
 
 #include "kube/client/credential_file.h"
 #include "kube/objects/base64.h"
+#include "kube/yaml/yaml_documents.h"
 
 namespace sscsi::kube {
 namespace {
@@ -95,7 +96,9 @@ class KubeconfigReader {
       }
       const SecretString& bytes = std::get<SecretString>(text);
       try {
-        root = YAML::Load(bytes.data());  // no extra unwiped copy of the text
+        // Read in place (no extra unwiped copy of the text), and refusing what yaml-cpp would
+        // misread (yaml_documents.h).
+        root = load_first_yaml_document(std::string_view(bytes.data(), bytes.size()));
       } catch (const YAML::Exception& error) {
         // yaml-cpp's message names the line and the problem, not the content.
         fail(fmt::format("not valid YAML: {}", error.what()));

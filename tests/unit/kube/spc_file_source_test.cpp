@@ -8,6 +8,8 @@
 #include <fstream>
 #include <string>
 
+#include "finish_within.h"
+
 namespace sscsi::kube {
 namespace {
 
@@ -220,6 +222,58 @@ INSTANTIATE_TEST_SUITE_P(
                     "objectName and key"},
         BadDocument{"metadata: {name: a}\nspec: {secretObjects: [{labels: [x]}]}\n",
                     "f.yaml (document 1) spec.secretObjects[0]: labels must be a map of strings"}));
+
+// yaml-cpp 0.7's LoadAll never returns on a ',' where a document's node should start: the parser
+// makes an empty document without consuming the ',' and starts over, growing memory for ever.
+struct LoopingYaml {
+  const char* name;
+  const char* yaml;
+  const char* position;  // where the error points
+};
+
+void PrintTo(const LoopingYaml& looping, std::ostream* out) { *out << looping.name; }
+
+class SpcUnparsableYaml : public ::testing::TestWithParam<LoopingYaml> {};
+
+TEST_P(SpcUnparsableYaml, IsAnErrorNotAnEndlessLoop) {
+  const std::string yaml = GetParam().yaml;
+  const std::string error = test_support::finish_within(std::chrono::seconds(5), [yaml] {
+    try {
+      parse_spc_yaml(yaml, "f.yaml");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(parsed)");
+  });
+  EXPECT_EQ(error, std::string("f.yaml: not valid YAML: yaml-cpp: error at ") +
+                       GetParam().position +
+                       ": unexpected ',' where a YAML node or document should start");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, SpcUnparsableYaml,
+    ::testing::Values(LoopingYaml{"AfterDocumentStart", "---\n,\n", "line 2, column 1"},
+                      LoopingYaml{"Alone", ",", "line 1, column 1"},
+                      LoopingYaml{"AfterAList", "- a\n,\n", "line 2, column 1"},
+                      LoopingYaml{"InALaterDocument", "kind: Other\n---\nkind: Other\n--- ,\n",
+                                  "line 4, column 5"}),
+    [](const ::testing::TestParamInfo<LoopingYaml>& param) {
+      return std::string(param.param.name);
+    });
+
+TEST(SpcYamlDocuments, SeveralDocumentsStillParse) {
+  const std::string doc =
+      "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\n"
+      "metadata: {name: NAME}\nspec: {provider: mock}\n";
+  std::string text = "---\n" + doc + "...\n---\nkind: ConfigMap\n---\n\n--- # third\n" + doc;
+  text.replace(text.find("NAME"), 4, "a");
+  text.replace(text.find("NAME"), 4, "b");
+  const auto classes = test_support::finish_within(
+      std::chrono::seconds(5), [text] { return parse_spc_yaml(text, "f.yaml"); });
+  ASSERT_EQ(classes.size(), 2u);
+  EXPECT_EQ(classes[0].name, "a");
+  EXPECT_EQ(classes[1].name, "b");
+}
 
 }  // namespace
 }  // namespace sscsi::kube

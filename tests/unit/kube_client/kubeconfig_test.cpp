@@ -3,11 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <sstream>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "../kube/finish_within.h"
 #include "kube/client/cluster_config.h"
 #include "kube/client/kubeconfig_loader.h"
 #include "test_files.h"
@@ -364,6 +367,38 @@ TEST(KubeClientKubeconfig, EmptyTokenFileIsRefused) {
                                                (dir.path() / "token").string() + " is empty"),
             std::string::npos)
       << std::get<std::string>(result);
+}
+
+// A FIFO has no end until a writer comes: opening it for a token must not block start-up.
+TEST(KubeClientKubeconfig, TokenFileThatIsAFifoIsRefusedWithoutWaiting) {
+  TempDir dir;
+  const auto fifo = dir.path() / "token";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const auto path = dir.write("config", kubeconfig(kServer, "tokenFile: token"));
+  const ClusterConfigResult result = test_support::finish_within(
+      std::chrono::seconds(5), [path] { return load_kubeconfig(path); });
+  ASSERT_TRUE(std::holds_alternative<std::string>(result));
+  EXPECT_NE(std::get<std::string>(result).find(fifo.string() + ": cannot read: not a regular file"),
+            std::string::npos)
+      << std::get<std::string>(result);
+}
+
+// yaml-cpp's Load stops at a ',' where a node should start and returns an empty document (its
+// LoadAll loops for ever there): the file is refused as YAML, not reported as empty.
+TEST(KubeClientKubeconfig, DocumentLevelCommaIsNotValidYaml) {
+  for (const std::string text : {"---\n,\n", ",\n", "apiVersion: v1\n...\n,\n"}) {
+    TempDir dir;
+    const auto path = dir.write("config", text);
+    const ClusterConfigResult result = test_support::finish_within(
+        std::chrono::seconds(5), [path] { return load_kubeconfig(path); });
+    ASSERT_TRUE(std::holds_alternative<std::string>(result)) << text;
+    const std::string& error = std::get<std::string>(result);
+    EXPECT_TRUE(error.starts_with("kubeconfig " + path.string() +
+                                  ": not valid YAML: yaml-cpp: error at line "))
+        << error;
+    EXPECT_TRUE(error.ends_with(": unexpected ',' where a YAML node or document should start"))
+        << error;
+  }
 }
 
 }  // namespace

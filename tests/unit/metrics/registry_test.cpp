@@ -19,8 +19,8 @@ Definition counter(std::string name, std::vector<std::string> labels = {}) {
 }
 
 Definition histogram(std::string name, std::vector<std::string> labels = {}) {
-  return Definition{Kind::Histogram, std::move(name), "Durations.", std::move(labels),
-                    {0.1, 0.5, 2}};
+  return Definition{
+      Kind::Histogram, std::move(name), "Durations.", std::move(labels), {0.1, 0.5, 2}};
 }
 
 std::string error_of(auto&& fn) {
@@ -64,8 +64,92 @@ TEST(MetricsRegistry, LabelValuesAreEscaped) {
   Registry registry;
   const MetricId id = registry.define(counter("odd_total", {"error"}));
   registry.record(id, Labels{"a \"quoted\" back\\slash\nnewline"}, 1);
-  EXPECT_NE(registry.expose().find(
-                "odd_total{error=\"a \\\"quoted\\\" back\\\\slash\\nnewline\"} 1\n"),
+  EXPECT_NE(
+      registry.expose().find("odd_total{error=\"a \\\"quoted\\\" back\\\\slash\\nnewline\"} 1\n"),
+      std::string::npos);
+}
+
+// Prometheus refuses a whole scrape over one label value that is not UTF-8. Plugins pass any
+// bytes (an error text cut in the middle of a character, say): each invalid sequence becomes
+// U+FFFD, and valid characters of every length stay as they are.
+TEST(MetricsRegistry, LabelValuesAreMadeValidUtf8) {
+  Registry registry;
+  const MetricId id = registry.define(counter("odd_total", {"error"}));
+  const std::string replacement = "\xEF\xBF\xBD";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"cut: \xC3", "cut: " + replacement},  // cut mid-character
+      {"lone \x80 continuation", "lone " + replacement + " continuation"},
+      {"overlong \xC0\xAF", "overlong " + replacement + replacement},  // '/' in two bytes
+      {"surrogate \xED\xA0\x80", "surrogate " + replacement + replacement + replacement},
+      {"too high \xF4\x90\x80\x80",
+       "too high " + replacement + replacement + replacement + replacement},
+      {"short \xE2\x82 end", "short " + replacement + " end"},
+      {"kept: \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF",
+       "kept: \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF"},
+  };
+  for (const auto& [recorded, exposed] : cases) {
+    registry.record(id, Labels{recorded}, 1);
+    EXPECT_NE(registry.expose().find("odd_total{error=\"" + exposed + "\"} 1\n"), std::string::npos)
+        << exposed << "\n"
+        << registry.expose();
+  }
+}
+
+TEST(MetricsRegistry, ValuesThatReadTheSameOnceValidShareASeries) {
+  Registry registry;
+  const MetricId id = registry.define(counter("odd_total", {"error"}));
+  registry.record(id, Labels{"x\xC3"}, 1);
+  registry.record(id, Labels{"x\xFF"}, 2);
+  registry.record(id, Labels{"x\xEF\xBF\xBD"}, 4);
+  EXPECT_EQ(registry.expose(),
+            "# HELP odd_total Things counted.\n# TYPE odd_total counter\n"
+            "odd_total{error=\"x\xEF\xBF\xBD\"} 7\n");
+}
+
+// A label fed from open-ended text (an error message) must not grow the exposition for ever:
+// beyond the limit, samples of new series are dropped and counted per metric, while the
+// series that exist keep counting.
+TEST(MetricsRegistry, SeriesPerMetricAreCapped) {
+  Registry registry(2);
+  const MetricId errors = registry.define(counter("errors_total", {"error"}));
+  const MetricId latency = registry.define(histogram("latency_seconds", {"op"}));
+  for (const char* error : {"a", "b", "c", "d", "a"}) registry.record(errors, Labels{error}, 1);
+  for (const char* op : {"get", "list", "watch"}) registry.record(latency, Labels{op}, 0.2);
+  EXPECT_EQ(registry.expose(),
+            "# HELP errors_total Things counted.\n# TYPE errors_total counter\n"
+            "errors_total{error=\"a\"} 2\nerrors_total{error=\"b\"} 1\n"
+            "# HELP latency_seconds Durations.\n# TYPE latency_seconds histogram\n"
+            "latency_seconds_bucket{op=\"get\",le=\"0.1\"} 0\n"
+            "latency_seconds_bucket{op=\"get\",le=\"0.5\"} 1\n"
+            "latency_seconds_bucket{op=\"get\",le=\"2\"} 1\n"
+            "latency_seconds_bucket{op=\"get\",le=\"+Inf\"} 1\n"
+            "latency_seconds_sum{op=\"get\"} 0.2\nlatency_seconds_count{op=\"get\"} 1\n"
+            "latency_seconds_bucket{op=\"list\",le=\"0.1\"} 0\n"
+            "latency_seconds_bucket{op=\"list\",le=\"0.5\"} 1\n"
+            "latency_seconds_bucket{op=\"list\",le=\"2\"} 1\n"
+            "latency_seconds_bucket{op=\"list\",le=\"+Inf\"} 1\n"
+            "latency_seconds_sum{op=\"list\"} 0.2\nlatency_seconds_count{op=\"list\"} 1\n"
+            "# HELP sscsi_metric_samples_dropped_total Samples dropped because their metric "
+            "already had the most series (label value combinations) the host keeps per "
+            "metric.\n# TYPE sscsi_metric_samples_dropped_total counter\n"
+            "sscsi_metric_samples_dropped_total{metric=\"errors_total\"} 2\n"
+            "sscsi_metric_samples_dropped_total{metric=\"latency_seconds\"} 1\n");
+}
+
+TEST(MetricsRegistry, TheDefaultSeriesLimitHolds) {
+  Registry registry;
+  const MetricId id = registry.define(counter("errors_total", {"error"}));
+  for (std::size_t i = 0; i < Registry::kDefaultMaxSeriesPerMetric + 5; ++i) {
+    registry.record(id, Labels{std::to_string(i)}, 1);
+  }
+  const std::string text = registry.expose();
+  std::size_t series = 0;
+  for (std::size_t at = text.find("\nerrors_total{"); at != std::string::npos;
+       at = text.find("\nerrors_total{", at + 1)) {
+    ++series;
+  }
+  EXPECT_EQ(series, Registry::kDefaultMaxSeriesPerMetric);
+  EXPECT_NE(text.find("sscsi_metric_samples_dropped_total{metric=\"errors_total\"} 5\n"),
             std::string::npos);
 }
 
@@ -89,7 +173,9 @@ TEST(MetricsRegistry, RejectsBadDefinitions) {
             "metric ok_total: label name '__reserved' is not valid");
   EXPECT_EQ(error_of([&] { registry.define(counter("ok_total", {"a-b"})); }),
             "metric ok_total: label name 'a-b' is not valid");
-  EXPECT_EQ(error_of([&] { registry.define(counter("ok_total", {"a", "a"})); }),
+  EXPECT_EQ(error_of([&] {
+              registry.define(counter("ok_total", {"a", "a"}));
+            }),
             "metric ok_total: label 'a' repeated");
   EXPECT_EQ(error_of([&] { registry.define(histogram("h", {"le"})); }),
             "metric h: label 'le' is reserved for histogram buckets");
@@ -102,7 +188,8 @@ TEST(MetricsRegistry, RejectsBadDefinitions) {
   EXPECT_EQ(error_of([&] { registry.define(none); }), "histogram h3 has no buckets");
   Definition multiline = counter("m_total");
   multiline.help = "two\nlines";
-  EXPECT_EQ(error_of([&] { registry.define(multiline); }), "metric m_total: help text has a newline");
+  EXPECT_EQ(error_of([&] { registry.define(multiline); }),
+            "metric m_total: help text has a newline");
 }
 
 TEST(MetricsRegistry, RejectsBadSamples) {
@@ -138,6 +225,7 @@ TEST(MetricsRegistry, PromtoolAcceptsExposition) {
   const MetricId c = registry.define(counter("node_publish_total", {"provider", "os_type"}));
   const MetricId h = registry.define(histogram("publish_duration_seconds", {"os_type"}));
   registry.record(c, Labels{"mo\"ck", "linux"}, 1);
+  registry.record(c, Labels{"cut: \xC3", "linux"}, 1);  // not UTF-8 as recorded
   registry.record(h, Labels{"linux"}, 0.25);
   const std::string text = registry.expose();
   FILE* pipe = popen(SSCSI_PROMTOOL " check metrics > /dev/null 2>&1", "w");

@@ -48,6 +48,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"Truncated", R"({"allowedContentDirs": [)",
                   "mock plugin config: not valid JSON (error at byte 25)"},
         BadConfig{"Empty", "", "mock plugin config: not valid JSON (error at byte 1)"},
+        BadConfig{"NumberBeyondADouble", R"({"allowedContentDirs": [], "x": 1e400})",
+                  "mock plugin config: not valid JSON (a number is out of range)"},
         BadConfig{"Array", "[]", "mock plugin config: must be a JSON object, not array"},
         BadConfig{"Null", "null", "mock plugin config: must be a JSON object, not null"},
         BadConfig{"String", R"("allowedContentDirs")",

@@ -399,6 +399,18 @@ TEST_F(MockObjects, AttributesThatAreNotJsonAreReportedByOffsetOnly) {
                 std::to_string(broken.find("oops") + 1) + ")");
 }
 
+// nlohmann reports a number beyond a double (1e400) as out_of_range, not as a parse_error.
+TEST_F(MockObjects, AttributesWithANumberBeyondADoubleAreNotValidJson) {
+  for (const char* number : {"1e400", "-1e400"}) {
+    const MountAnswer answer =
+        mount_raw(mock_, std::string(R"({"objects": "array: []", "x": )") + number + "}");
+    ASSERT_TRUE(answer.error) << number;
+    EXPECT_EQ(answer.error->code, SSCSI_INVALID_PARAMETERS);
+    EXPECT_EQ(answer.error->message,
+              "the mount request's attributes are not valid JSON (a number is out of range)");
+  }
+}
+
 TEST_F(MockObjects, AttributesMustBeAnObjectOfStrings) {
   MountAnswer answer = mount_raw(mock_, "[\"objects\"]");
   ASSERT_TRUE(answer.error);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <type_traits>
 
 namespace sscsi::plugins {
 namespace {
@@ -59,6 +60,20 @@ TEST_F(PluginAnswerCollector, NullIdAndNullVersion) {
   EXPECT_EQ(collector_.add_object_version("id", nullptr), SSCSI_INVALID_PARAMETERS);
   EXPECT_EQ(collector_.result().error.message,
             "provider demo added object version 'id' with a NULL version (use \"\" for none)");
+}
+
+// Ids and versions are stored in the pod status and the mount record, both JSON: bytes that are
+// not UTF-8 could not be stored there faithfully, so the answer is refused at once.
+TEST_F(PluginAnswerCollector, IdsAndVersionsMustBeUtf8) {
+  AnswerCollector bad_id("demo");
+  EXPECT_EQ(bad_id.add_object_version("secret/\xff", "1"), SSCSI_INVALID_PARAMETERS);
+  EXPECT_EQ(bad_id.result().error.message,
+            "provider demo added object version id 'secret/\xef\xbf\xbd' that is not valid UTF-8");
+  EXPECT_EQ(collector_.add_object_version("id", "v\xc3"), SSCSI_INVALID_PARAMETERS);
+  EXPECT_EQ(collector_.result().error.message,
+            "provider demo added object version 'id' with a version that is not valid UTF-8");
+  AnswerCollector good("demo");
+  EXPECT_EQ(good.add_object_version("secret/caf\xc3\xa9", "\xe2\x82\xac" "1"), SSCSI_OK);
 }
 
 TEST_F(PluginAnswerCollector, ControlBytesInAnOffendingPathAreEscaped) {
@@ -146,6 +161,40 @@ TEST_F(PluginAnswerCollector, HostFailureBecomesInternal) {
   EXPECT_EQ(answer.error.code, ErrorCode::Internal);
   EXPECT_EQ(answer.error.message,
             "the host failed while copying the answer of provider demo (out of memory)");
+}
+
+// A plugin written in C may pass any int where the ABI names an enum, and turning an int that is
+// no enumerator into the C++ enum type is undefined behaviour (UBSan: "load of value 99, which
+// is not a valid value for type 'sscsi_status'"). So the collector takes the plain int.
+TEST(PluginAnswerCollectorAbiValues, StatusAndShareScopeAreTakenAsInts) {
+  EXPECT_TRUE((std::is_invocable_v<decltype(&AnswerCollector::set_error), AnswerCollector&, int,
+                                   const char*, std::uint32_t>));
+  EXPECT_TRUE(
+      (std::is_invocable_v<decltype(&AnswerCollector::set_share_scope), AnswerCollector&, int>));
+}
+
+TEST_F(PluginAnswerCollector, UnknownStatusCodeIsAnInvalidAnswer) {
+  for (const int status : {99, 8, -1}) {
+    AnswerCollector collector("demo");
+    collector.set_error(status, "x", 1000);
+    const MountAnswer answer = collector.result();
+    EXPECT_EQ(answer.error.code, ErrorCode::InvalidAnswer);
+    EXPECT_EQ(answer.error.message,
+              "provider demo reported an unknown status code " + std::to_string(status));
+  }
+}
+
+TEST_F(PluginAnswerCollector, UnknownShareScopeCountsAsNeverAndIsReported) {
+  EXPECT_EQ(collector_.add_object_version("id", "1"), SSCSI_OK);
+  EXPECT_EQ(collector_.unknown_share_scope(), std::nullopt);
+  collector_.set_share_scope(SSCSI_SHARE_NODE);
+  collector_.set_share_scope(9);
+  EXPECT_EQ(collector_.unknown_share_scope(), 9);
+  EXPECT_EQ(collector_.result().share_scope, ShareScope::Never);
+
+  collector_.set_share_scope(SSCSI_SHARE_SAME_SECRETS);  // the last call wins
+  EXPECT_EQ(collector_.unknown_share_scope(), std::nullopt);
+  EXPECT_EQ(collector_.result().share_scope, ShareScope::SameSecrets);
 }
 
 TEST_F(PluginAnswerCollector, ContractFailureFromOutsideTheSink) {

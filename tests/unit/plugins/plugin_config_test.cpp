@@ -41,6 +41,15 @@ TEST_F(PluginConfig, EmptyFile) {
                         file.string()));
 }
 
+// nlohmann reports a number beyond a double as out_of_range, not as a parse_error.
+TEST_F(PluginConfig, NumberBeyondADoubleIsNotValidJson) {
+  const auto file = dir_.write_file("c.json", R"({"tenant": "t", "retries": 1e400})");
+  EXPECT_EQ(read_plugin_config(file).reason(),
+            fmt::format("config file {} is not valid JSON: a number is out of range (larger "
+                        "than a double can hold)",
+                        file.string()));
+}
+
 TEST_F(PluginConfig, ScalarsAreNotObjects) {
   for (const auto& [text, phrase] : {std::pair{"\"s\"", "a string"}, std::pair{"1", "a number"},
                                      std::pair{"true", "a boolean"}, std::pair{"null", "null"}}) {

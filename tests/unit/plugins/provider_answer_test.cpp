@@ -74,6 +74,21 @@ TEST_F(PluginProviderAnswer, UnknownShareScopeCountsAsNever) {
   EXPECT_EQ(answer.share_scope, ShareScope::Never);
 }
 
+TEST_F(PluginProviderAnswer, UnknownShareScopeIsLoggedOncePerPlugin) {
+  dir_.add_plugin("unknown_share_scope");
+  ASSERT_EQ(load().loaded, std::vector<std::string>{"unknown_share_scope"});
+  for (int i = 0; i < 3; ++i) {
+    const MountAnswer answer = provider("unknown_share_scope").mount(make_call());
+    ASSERT_TRUE(answer.ok) << answer.error.message;
+    EXPECT_EQ(answer.share_scope, ShareScope::Never);
+  }
+  EXPECT_EQ(logs_.count("sscsi|warning|provider unknown_share_scope set share scope 99, which "
+                        "this host does not know; its answers are not shared (treated as "
+                        "SSCSI_SHARE_NEVER). Logged once."),
+            1u)
+      << fmt::format("{}", fmt::join(logs_.lines(), "\n"));
+}
+
 TEST_F(PluginProviderAnswer, EmptyPath) {
   expect_invalid_answer("path_empty", bad_path("path_empty", "", ""));
 }
@@ -169,7 +184,8 @@ TEST_F(PluginProviderAnswer, PluginErrorIsRedactedFirstWinsAndDiscardsFiles) {
   EXPECT_FALSE(answer.ok);
   EXPECT_EQ(answer.error.code, ErrorCode::Throttled);
   EXPECT_EQ(answer.error.message,
-            "provider error_throttled: vault asked us to slow down; the request had Authorization: Bearer [REDACTED]");
+            "provider error_throttled: vault asked us to slow down; the request had Authorization: "
+            "Bearer [REDACTED]");
   EXPECT_EQ(answer.error.retry_after, std::chrono::milliseconds(1500));
   EXPECT_TRUE(answer.files.empty());
   // After set_error the sink refuses additions with the plugin's own code (4 = THROTTLED).

@@ -114,5 +114,12 @@ TEST(PluginText, PrintableShortensWithoutSplittingUtf8) {
   EXPECT_EQ(printable("aé", 2), "a…");  // 'é' is two bytes; the cut backs up before it
 }
 
+// Plugin text ends up in gRPC statuses, events and JSON logs: only valid UTF-8 gets through.
+TEST(PluginText, BytesThatAreNotUtf8BecomeReplacementCharacters) {
+  EXPECT_EQ(printable("bad \xff byte"), "bad \uFFFD byte");
+  EXPECT_EQ(printable("cut \xc3"), "cut \uFFFD");
+  EXPECT_EQ(printable("caf\xc3\xa9"), "caf\xc3\xa9");
+}
+
 }  // namespace
 }  // namespace sscsi::plugins
