@@ -1,7 +1,8 @@
 // The AzureStackCloud environment file (cloudEnvFileName): go-autorest's Environment JSON,
 // which decides where the plugin sends tokens.
 //
-// Input: the file's contents (written to an in-memory file, read through its path).
+// Input: the file's contents, parsed directly and, written to a scratch directory the plugin is
+// allowed to read cloud files from (allowedCloudEnvDirs), through resolve_cloud.
 // Expected: MountError. Invariants: an accepted file gives https endpoints ending in '/', a
 // DNS suffix, and vault URLs whose host is <vault>.<suffix>, so a token for the vault cannot be
 // sent to a host the file did not name as the suffix.
@@ -44,14 +45,15 @@ void check_cloud(const azure::CloudEnvironment& cloud) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static fuzz::MemoryFile file("azure-stack-env.json");
-  file.write(fuzz::as_text(data, size));
+  static const fuzz::ScratchDir dir;
+  const std::string_view text = fuzz::as_text(data, size);
   try {
-    check_cloud(azure::read_azure_stack_file(file.path()));
+    check_cloud(azure::parse_azure_stack_file(text, "azure-stack-env.json"));
   } catch (const azure::MountError&) {
   }
+  const std::string file = dir.write("azure-stack-env.json", text);
   try {
-    check_cloud(azure::resolve_cloud("azurestackcloud", "AzurePublicCloud", file.path()));
+    check_cloud(azure::resolve_cloud("azurestackcloud", "AzurePublicCloud", file, {dir.path()}));
   } catch (const azure::MountError&) {
   }
   return 0;

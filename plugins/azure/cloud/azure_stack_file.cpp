@@ -1,17 +1,12 @@
 #include "cloud/azure_stack_file.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <string>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cloud/confined_file.h"
 #include "common/mount_error.h"
 #include "http/url.h"
 #include "params/go_strings.h"
@@ -19,54 +14,6 @@
 
 namespace sscsi::azure {
 namespace {
-
-// Go's syscall error strings are strerror's in lower case ("no such file or directory").
-std::string go_errno_text(int error) {
-  std::string text = std::strerror(error);
-  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] + 32);
-  return text;
-}
-
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-std::string read_small_file(const std::string& path) {
-  // O_NONBLOCK: a FIFO or device named here must not hang the mount; fstat then refuses it.
-  const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
-  if (fd.get() < 0) throw invalid_parameters("open " + path + ": " + go_errno_text(errno));
-  struct stat info {};
-  if (::fstat(fd.get(), &info) != 0) {
-    throw invalid_parameters("stat " + path + ": " + go_errno_text(errno));
-  }
-  if (!S_ISREG(info.st_mode)) throw invalid_parameters(path + " is not a regular file");
-  const std::string too_large =
-      fmt::format("{} is larger than {} bytes", path, kMaxAzureStackFileBytes);
-  if (static_cast<std::size_t>(info.st_size) > kMaxAzureStackFileBytes) {
-    throw invalid_parameters(too_large);
-  }
-  std::string contents;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw invalid_parameters("read " + path + ": " + go_errno_text(errno));
-    if (n == 0) break;
-    contents.append(buffer, static_cast<std::size_t>(n));
-    if (contents.size() > kMaxAzureStackFileBytes) throw invalid_parameters(too_large);
-  }
-  return contents;
-}
 
 std::string string_field(const nlohmann::json& doc, std::string_view path, const char* field) {
   const auto it = doc.find(field);
@@ -124,7 +71,8 @@ bool is_dns_name(std::string_view name) {
 
 }  // namespace
 
-CloudEnvironment read_azure_stack_file(std::string_view path_view) {
+CloudEnvironment read_azure_stack_file(std::string_view path_view,
+                                       const std::vector<std::string>& allowed_dirs) {
   if (path_view.empty()) {
     throw invalid_parameters(
         "cloudEnvFileName is not set; AzureStackCloud reads its endpoints from the JSON file "
@@ -134,7 +82,12 @@ CloudEnvironment read_azure_stack_file(std::string_view path_view) {
   if (path.front() != '/') {
     throw invalid_parameters("cloudEnvFileName must be an absolute path, not " + go_quote(path));
   }
-  const std::string contents = read_small_file(path);
+  return parse_azure_stack_file(read_confined_file(path, allowed_dirs, kMaxAzureStackFileBytes),
+                                path);
+}
+
+CloudEnvironment parse_azure_stack_file(std::string_view contents, std::string_view path_view) {
+  const std::string path(path_view);
   const nlohmann::json doc = parse_json_quietly(contents, path + ": ");
   if (!doc.is_object()) {
     throw invalid_parameters(

@@ -41,14 +41,15 @@ CloudEnvironment to_environment(const NamedCloud& cloud) {
 }  // namespace
 
 CloudEnvironment resolve_cloud(std::string_view name, std::string_view default_name,
-                               std::string_view env_file) {
+                               std::string_view env_file,
+                               const std::vector<std::string>& allowed_env_dirs) {
   std::string_view wanted = name.empty() ? default_name : name;
   if (wanted.empty()) wanted = kDefaultCloud;
   const std::string prefix = "cloudName " + std::string(wanted) + " is not valid, error: ";
 
   if (go_equal_fold(wanted, "AzureStackCloud")) {
     try {
-      return read_azure_stack_file(env_file);
+      return read_azure_stack_file(env_file, allowed_env_dirs);
     } catch (const MountError& e) {
       throw invalid_parameters(prefix + e.what());
     }

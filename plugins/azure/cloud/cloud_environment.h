@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sscsi::azure {
 
@@ -16,12 +17,15 @@ struct CloudEnvironment {
 };
 
 // `name` is matched case-insensitively; "" means `default_name` (the plugin's configured
-// cloudName). AzureStackCloud reads `env_file` (must be non-empty, ≤ 64 KiB, a JSON object with
-// string fields activeDirectoryEndpoint, keyVaultEndpoint, keyVaultDNSSuffix; https endpoints).
+// cloudName). AzureStackCloud reads `env_file` (must be non-empty, inside one of
+// `allowed_env_dirs` — the plugin's allowedCloudEnvDirs; none means refused —, ≤ 64 KiB, a JSON
+// object with string fields activeDirectoryEndpoint, keyVaultEndpoint, keyVaultDNSSuffix; https
+// endpoints).
 // Throws MountError (SSCSI_INVALID_PARAMETERS) with upstream's message
 // ("cloudName <n> is not valid, error: ...").
 CloudEnvironment resolve_cloud(std::string_view name, std::string_view default_name,
-                               std::string_view env_file);
+                               std::string_view env_file,
+                               const std::vector<std::string>& allowed_env_dirs = {});
 
 // "https://<vault>.<dns suffix>/"
 std::string vault_url(const CloudEnvironment& cloud, std::string_view vault_name);

@@ -124,8 +124,8 @@ void AzureProvider::answer(const sscsi_mount_request& request, const sscsi_mount
   const MountRequest mount = parse_mount_request(
       request.attributes_json != nullptr ? request.attributes_json : "{}",
       request.secrets_json != nullptr ? request.secrets_json : "{}", request.default_file_mode);
-  const CloudEnvironment cloud =
-      resolve_cloud(mount.cloud_name, config_.cloud_name, mount.cloud_env_file);
+  const CloudEnvironment cloud = resolve_cloud(
+      mount.cloud_name, config_.cloud_name, mount.cloud_env_file, config_.allowed_cloud_env_dirs);
   if (mount.objects.empty()) {
     // Upstream answers an empty `array:` with an empty volume; a class that mounts nothing is
     // a mistake worth saying, and the host needs at least one object per answer.

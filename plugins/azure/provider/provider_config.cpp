@@ -13,6 +13,10 @@
 #include <regex>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cloud/path_confinement.h"
 
 namespace sscsi::azure {
 namespace {
@@ -86,6 +90,28 @@ void check_connect_to(const std::string& rule) {
     fail("connectTo",
          "entry \"" + rule + "\" is not HOST:PORT:TO_HOST:TO_PORT (HOST and PORT may be empty)");
   }
+}
+
+std::vector<std::string> read_allowed_dirs(const json& value, std::string_view key) {
+  if (!value.is_array()) fail(key, "must be a list of absolute directory paths");
+  std::vector<std::string> dirs;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::string entry = "entry " + std::to_string(i);
+    if (!value[i].is_string()) fail(key, entry + " must be a string");
+    std::string dir = value[i].get<std::string>();
+    if (dir.find('\0') != std::string::npos) fail(key, entry + " contains a NUL byte");
+    if (dir.empty() || dir.front() != '/') {
+      fail(key, entry + " \"" + dir + "\" is not an absolute path");
+    }
+    // "/etc/kubernetes/" and "/etc/kubernetes" name one directory; keep one spelling.
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    if (!is_clean_absolute_path(dir)) {
+      fail(key,
+           entry + " \"" + dir + "\" is not a clean path (no \".\", \"..\" or empty elements)");
+    }
+    dirs.push_back(std::move(dir));
+  }
+  return dirs;
 }
 
 }  // namespace
@@ -171,6 +197,10 @@ ProviderConfig parse_provider_config(const char* config_json) {
            [&](const json& v, const std::string& k) {
              config.max_parallel_fetches = read_uint(v, k, 1, 64);
            }},
+          {"allowedCloudEnvDirs",
+           [&](const json& v, const std::string& k) {
+             config.allowed_cloud_env_dirs = read_allowed_dirs(v, k);
+           }},
       };
   for (const auto& [key, value] : root.items()) {
     const auto reader = readers.find(key);
@@ -214,7 +244,10 @@ const char* provider_config_schema() noexcept {
     "maxRetryAfterMs": {"type": "integer", "minimum": 0, "maximum": 600000, "default": 60000,
       "description": "A longer Retry-After fails the request at once, reporting the wait to the host."},
     "maxParallelFetches": {"type": "integer", "minimum": 1, "maximum": 64, "default": 20,
-      "description": "Objects of one mount fetched at the same time."}
+      "description": "Objects of one mount fetched at the same time."},
+    "allowedCloudEnvDirs": {"type": "array", "default": ["/etc/kubernetes"],
+      "items": {"type": "string", "pattern": "^/"},
+      "description": "The only directories (absolute, without '.', '..' or empty elements) whose files a SecretProviderClass may name in cloudEnvFileName (AzureStackCloud). An empty list refuses every such file."}
   }
 })";
 }

@@ -14,7 +14,8 @@
 //     "tokenProxyUrl": "https://kubernetes.default.svc.cluster.local",
 //     "connectTimeoutMs": 10000, "requestTimeoutMs": 30000,
 //     "maxRetries": 3, "maxRetryAfterMs": 60000,
-//     "maxParallelFetches": 20
+//     "maxParallelFetches": 20,
+//     "allowedCloudEnvDirs": ["/etc/kubernetes"]  where cloudEnvFileName files may be; [] = none
 //   }
 
 #include <cstdint>
@@ -41,11 +42,16 @@ struct ProviderConfig {
   // one more TLS connection, cheap since the trust store is parsed once per client
   // (docs/BENCHMARKS.md, Azure section).
   uint32_t max_parallel_fetches = 20;
+  // The only directories (absolute, lexically clean) whose files a SecretProviderClass may name
+  // in cloudEnvFileName: the plugin runs as root and sees other pods' volumes, /proc and /dev.
+  // AKS keeps its AzureStackCloud file at /etc/kubernetes/akscustom.json. Empty: refused.
+  std::vector<std::string> allowed_cloud_env_dirs = {"/etc/kubernetes"};
 };
 
 // Parses `config_json` (NULL or "" counts as "{}"). Throws std::invalid_argument naming the key
 // and the problem. Checks what can be checked without the network: known cloud name, caFile is a
-// readable regular file, connectTo syntax, endpoint URL schemes, ranges.
+// readable regular file, connectTo syntax, endpoint URL schemes, ranges, allowedCloudEnvDirs
+// entries absolute and clean (their existence is not checked: a node may have none).
 ProviderConfig parse_provider_config(const char* config_json);
 
 // The JSON Schema (draft 2020-12) of the configuration, a static string.

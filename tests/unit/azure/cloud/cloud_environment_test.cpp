@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "cloud/azure_stack_file.h"
 #include "cloud/cloud_environment.h"
@@ -16,9 +18,10 @@ namespace sscsi::azure {
 namespace {
 
 std::string cloud_error(std::string_view name, std::string_view env_file = "",
-                        std::string_view default_name = "") {
+                        std::string_view default_name = "",
+                        const std::vector<std::string>& allowed_dirs = {}) {
   try {
-    resolve_cloud(name, default_name, env_file);
+    resolve_cloud(name, default_name, env_file, allowed_dirs);
   } catch (const MountError& e) {
     EXPECT_EQ(e.code(), SSCSI_INVALID_PARAMETERS);
     return e.what();
@@ -41,6 +44,12 @@ class AzureStackFile : public ::testing::Test {
     const std::string path = dir_ + "/" + name;
     std::ofstream(path, std::ios::binary) << contents;
     return path;
+  }
+
+  // The fixture's directory is the one the plugin's configuration allows.
+  std::vector<std::string> allowed() const { return {dir_}; }
+  std::string stack_error(std::string_view env_file) const {
+    return cloud_error("AzureStackCloud", env_file, "", allowed());
   }
 
   std::string dir_;
@@ -115,7 +124,7 @@ TEST(VaultUrl, PerCloud) {  // §10.1 case 13
 
 TEST_F(AzureStackFile, ReadPerMountWithTheNamePreserved) {  // §10.1 case 14
   const std::string path = write("env.json", kFullFile);
-  const CloudEnvironment cloud = resolve_cloud("AZURESTACKCLOUD", "", path);
+  const CloudEnvironment cloud = resolve_cloud("AZURESTACKCLOUD", "", path, allowed());
   EXPECT_EQ(cloud.name, "AZURESTACKCLOUD");
   EXPECT_EQ(cloud.active_directory_endpoint, "https://login.stack.example/");
   EXPECT_EQ(cloud.key_vault_endpoint, "https://vault.stack.example/");
@@ -123,19 +132,21 @@ TEST_F(AzureStackFile, ReadPerMountWithTheNamePreserved) {  // §10.1 case 14
   EXPECT_EQ(vault_url(cloud, "kv1"), "https://kv1.vault.stack.example/");
   EXPECT_EQ(std::getenv("AZURE_ENVIRONMENT_FILEPATH"), nullptr);  // no process-wide state
   // The same request with the default cloud: the file is read again, each mount its own.
-  EXPECT_EQ(resolve_cloud("", "azurestackcloud", path).name, "AZURESTACKCLOUD");
+  EXPECT_EQ(resolve_cloud("", "azurestackcloud", path, allowed()).name, "AZURESTACKCLOUD");
 }
 
 TEST_F(AzureStackFile, UpstreamsE2eFileAndNormalisedEndpoints) {
   const std::string e2e =
       R"({"name":"AzureStackCloud","activeDirectoryEndpoint":"https://login.microsoftonline.com/",)"
       R"("keyVaultEndpoint":"https://vault.azure.net/","keyVaultDNSSuffix":"vault.azure.net"})";
-  EXPECT_EQ(resolve_cloud("AzureStackCloud", "", write("e2e.json", e2e)).key_vault_dns_suffix,
-            "vault.azure.net");
+  EXPECT_EQ(
+      resolve_cloud("AzureStackCloud", "", write("e2e.json", e2e), allowed()).key_vault_dns_suffix,
+      "vault.azure.net");
   const std::string bare =
       R"({"activeDirectoryEndpoint":"https://adfs.local","keyVaultEndpoint":"HTTPS://vault.local:8443",)"
       R"("keyVaultDNSSuffix":"vault.local"})";
-  const CloudEnvironment cloud = resolve_cloud("AzureStackCloud", "", write("bare.json", bare));
+  const CloudEnvironment cloud =
+      resolve_cloud("AzureStackCloud", "", write("bare.json", bare), allowed());
   EXPECT_EQ(cloud.name, "AzureStackCloud");  // no name in the file
   EXPECT_EQ(cloud.active_directory_endpoint, "https://adfs.local/");
   EXPECT_EQ(cloud.key_vault_endpoint, "HTTPS://vault.local:8443/");
@@ -143,9 +154,8 @@ TEST_F(AzureStackFile, UpstreamsE2eFileAndNormalisedEndpoints) {
 
 TEST_F(AzureStackFile, MissingFileUsesUpstreamsMessage) {  // §10.1 case 31
   const std::string path = dir_ + "/akscustom.json";
-  EXPECT_EQ(cloud_error("AzureStackCloud", path),
-            "cloudName AzureStackCloud is not valid, error: open " + path +
-                ": no such file or directory");
+  EXPECT_EQ(stack_error(path), "cloudName AzureStackCloud is not valid, error: open " + path +
+                                   ": no such file or directory");
 }
 
 TEST_F(AzureStackFile, ClearErrorsNamingTheFileAndField) {
@@ -153,7 +163,7 @@ TEST_F(AzureStackFile, ClearErrorsNamingTheFileAndField) {
   // endpoints; here every endpoint is required and checked, the message naming the field.
   const std::string prefix = "cloudName AzureStackCloud is not valid, error: ";
   const auto error_for = [&](const std::string& name, const std::string& contents) {
-    return cloud_error("AzureStackCloud", write(name, contents));
+    return stack_error(write(name, contents));
   };
   std::string path = dir_ + "/minimal.json";
   EXPECT_EQ(
@@ -237,27 +247,28 @@ TEST_F(AzureStackFile, ClearErrorsNamingTheFileAndField) {
 // when unset, any relative path, any size, blocking on a FIFO); these clearer refusals are ours.
 TEST_F(AzureStackFile, OnlySmallRegularFilesAtAbsolutePaths) {
   const std::string prefix = "cloudName AzureStackCloud is not valid, error: ";
-  EXPECT_EQ(cloud_error("AzureStackCloud", ""),
+  EXPECT_EQ(stack_error(""),
             prefix +
                 "cloudEnvFileName is not set; AzureStackCloud reads its endpoints from the "
                 "JSON file that parameter names");
-  EXPECT_EQ(cloud_error("AzureStackCloud", "env.json"),
+  EXPECT_EQ(stack_error("env.json"),
             prefix + "cloudEnvFileName must be an absolute path, not \"env.json\"");
-  EXPECT_EQ(cloud_error("AzureStackCloud", dir_), prefix + dir_ + " is not a regular file");
+  const std::string sub = dir_ + "/sub.json";
+  ASSERT_EQ(::mkdir(sub.c_str(), 0700), 0);
+  EXPECT_EQ(stack_error(sub), prefix + sub + " is not a regular file");
   const std::string fifo = dir_ + "/fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  EXPECT_EQ(cloud_error("AzureStackCloud", fifo), prefix + fifo + " is not a regular file");
+  EXPECT_EQ(stack_error(fifo), prefix + fifo + " is not a regular file");
   const std::string big = write("big.json", kFullFile + std::string(kMaxAzureStackFileBytes, ' '));
-  EXPECT_EQ(cloud_error("AzureStackCloud", big), prefix + big + " is larger than 65536 bytes");
+  EXPECT_EQ(stack_error(big), prefix + big + " is larger than 65536 bytes");
   const std::string exact =
       write("exact.json", kFullFile + std::string(kMaxAzureStackFileBytes - kFullFile.size(), ' '));
-  EXPECT_EQ(resolve_cloud("AzureStackCloud", "", exact).key_vault_dns_suffix,
+  EXPECT_EQ(resolve_cloud("AzureStackCloud", "", exact, allowed()).key_vault_dns_suffix,
             "vault.stack.example");
   if (::geteuid() != 0) {
     const std::string locked = write("locked.json", kFullFile);
     ASSERT_EQ(::chmod(locked.c_str(), 0), 0);
-    EXPECT_EQ(cloud_error("AzureStackCloud", locked),
-              prefix + "open " + locked + ": permission denied");
+    EXPECT_EQ(stack_error(locked), prefix + "open " + locked + ": permission denied");
   }
 }
 

@@ -59,6 +59,7 @@ TEST(AzureExamples, ThePluginConfigIsAccepted) {
   ASSERT_FALSE(text.str().empty());
   const ProviderConfig config = parse_provider_config(text.str().c_str());
   EXPECT_EQ(config.cloud_name, "AzurePublicCloud");
+  EXPECT_EQ(config.allowed_cloud_env_dirs, std::vector<std::string>{"/etc/kubernetes"});
 }
 
 }  // namespace

@@ -582,6 +582,25 @@ const std::vector<BadInput>& cases() {
           "StackCloudEnvFileRelative", [] { return stack_cloud("custom.json"); },
           "cloudName AzureStackCloud is not valid, error: cloudEnvFileName must be an absolute "
           "path, not \"custom.json\""),
+      // Not upstream (which reads any path): only the configured allowedCloudEnvDirs, and a
+      // path outside them is refused before it is opened (docs/SECURITY.md).
+      {"StackCloudEnvFileOutsideTheAllowedDirs", [] { return stack_cloud("/proc/self/environ"); },
+       SSCSI_INVALID_PARAMETERS,
+       [] {
+         return "cloudName AzureStackCloud is not valid, error: cloudEnvFileName "
+                "\"/proc/self/environ\" is outside the directories the azure plugin may read "
+                "cloud files from (allowedCloudEnvDirs in its configuration: " +
+                env_dir().string() + ")";
+       }},
+      {"StackCloudEnvFileWithDotDot", [] { return stack_cloud(env_file("..") + "/etc/passwd"); },
+       SSCSI_INVALID_PARAMETERS,
+       [] {
+         return "cloudName AzureStackCloud is not valid, error: cloudEnvFileName \"" +
+                env_file("..") +
+                "/etc/passwd\" must be a clean absolute path, without \".\", \"..\" or empty "
+                "elements (allowedCloudEnvDirs in the azure plugin's configuration: " +
+                env_dir().string() + ")";
+       }},
       {"StackCloudEnvFileNotJson", [] { return stack_cloud(env_file("not-json.json")); },
        SSCSI_INVALID_PARAMETERS,
        [] {
@@ -690,7 +709,9 @@ class BadParameters : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(BadParameters, FailWithTheExactCodeAndMessageAndNothingElse) {
   FakeHost host;
-  const AzureInstance plugin(host, offline_config());
+  nlohmann::json config = offline_config();
+  config["allowedCloudEnvDirs"] = {env_dir().string()};
+  const AzureInstance plugin(host, config);
   const BadInput& bad = GetParam();
   const MountAnswer answer = plugin.mount(bad.input());
   ASSERT_TRUE(answer.error.has_value()) << "the mount succeeded";

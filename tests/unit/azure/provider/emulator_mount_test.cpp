@@ -405,13 +405,26 @@ TEST_F(EmulatorMount, AzureStackCloudFromItsEnvironmentFile) {
       {"keyVaultEndpoint", "https://vault.stack.test/"},
       {"keyVaultDNSSuffix",
        stack}}.dump();
-  FakeHost host;
-  const AzureInstance plugin(host, emulator_config(azure()));
   MountInput in = service_principal({"objectName: s1\nobjectType: secret"});
   in.attributes["cloudName"] = "azurestackcloud";
   in.attributes["cloudEnvFileName"] = env_file.string();
+  // The default configuration allows /etc/kubernetes only: the file is refused unopened.
+  FakeHost default_host;
+  const AzureInstance by_default(default_host, emulator_config(azure()));
+  const MountAnswer refused = by_default.mount(in);
+  FakeHost host;
+  nlohmann::json config = emulator_config(azure());
+  config["allowedCloudEnvDirs"] = {dir.string()};
+  const AzureInstance plugin(host, config);
   const MountAnswer answer = plugin.mount(in);
   std::filesystem::remove_all(dir);
+  ASSERT_TRUE(refused.error.has_value());
+  EXPECT_EQ(refused.error->code, SSCSI_INVALID_PARAMETERS);
+  EXPECT_EQ(refused.error->message,
+            "cloudName azurestackcloud is not valid, error: cloudEnvFileName \"" +
+                env_file.string() +
+                "\" is outside the directories the azure plugin may read cloud files from "
+                "(allowedCloudEnvDirs in its configuration: /etc/kubernetes)");
   expect_ok(answer);
   EXPECT_EQ(answer.files.at("s1").bytes, "from-the-stack");
   bool stack_token = false;

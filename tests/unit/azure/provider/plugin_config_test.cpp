@@ -89,6 +89,25 @@ const std::vector<BadConfig>& bad_configs() {
        "azure plugin config: \"maxRetryAfterMs\" must be between 0 and 600000, not -1"},
       {"NoParallelFetches", R"({"maxParallelFetches": 0})",
        "azure plugin config: \"maxParallelFetches\" must be between 1 and 64, not 0"},
+      {"AllowedCloudEnvDirsNotAList", R"({"allowedCloudEnvDirs": "/etc/kubernetes"})",
+       "azure plugin config: \"allowedCloudEnvDirs\" must be a list of absolute directory paths"},
+      {"AllowedCloudEnvDirsEntryNotAString", R"({"allowedCloudEnvDirs": ["/etc/kubernetes", 7]})",
+       "azure plugin config: \"allowedCloudEnvDirs\" entry 1 must be a string"},
+      {"AllowedCloudEnvDirsEntryRelative", R"({"allowedCloudEnvDirs": ["etc/kubernetes"]})",
+       "azure plugin config: \"allowedCloudEnvDirs\" entry 0 \"etc/kubernetes\" is not an "
+       "absolute path"},
+      {"AllowedCloudEnvDirsEntryEmpty", R"({"allowedCloudEnvDirs": [""]})",
+       "azure plugin config: \"allowedCloudEnvDirs\" entry 0 \"\" is not an absolute path"},
+      {"AllowedCloudEnvDirsEntryWithDotDot",
+       R"({"allowedCloudEnvDirs": ["/etc/kubernetes/../.."]})",
+       "azure plugin config: \"allowedCloudEnvDirs\" entry 0 \"/etc/kubernetes/../..\" is not a "
+       "clean path (no \".\", \"..\" or empty elements)"},
+      {"AllowedCloudEnvDirsEntryWithEmptyElement",
+       R"({"allowedCloudEnvDirs": ["/etc//kubernetes"]})",
+       "azure plugin config: \"allowedCloudEnvDirs\" entry 0 \"/etc//kubernetes\" is not a "
+       "clean path (no \".\", \"..\" or empty elements)"},
+      {"AllowedCloudEnvDirsEntryWithNul", R"({"allowedCloudEnvDirs": ["/etc/kubernetes\u0000/x"]})",
+       "azure plugin config: \"allowedCloudEnvDirs\" entry 0 contains a NUL byte"},
   };
   return all;
 }
@@ -147,11 +166,13 @@ TEST(AzurePluginHandshake, PublishesItsConfigurationSchemaWithEveryKey) {
   EXPECT_EQ(schema["additionalProperties"], false);
   std::set<std::string> keys;
   for (const auto& [key, value] : schema["properties"].items()) keys.insert(key);
-  EXPECT_EQ(keys,
-            (std::set<std::string>{
-                "cloudName", "constructPemChain", "writeCertAndKeyInSeparateFiles", "caFile",
-                "connectTo", "imdsEndpoint", "nmiEndpoint", "tokenProxyUrl", "connectTimeoutMs",
-                "requestTimeoutMs", "maxRetries", "maxRetryAfterMs", "maxParallelFetches"}));
+  EXPECT_EQ(keys, (std::set<std::string>{
+                      "cloudName", "constructPemChain", "writeCertAndKeyInSeparateFiles", "caFile",
+                      "connectTo", "imdsEndpoint", "nmiEndpoint", "tokenProxyUrl",
+                      "connectTimeoutMs", "requestTimeoutMs", "maxRetries", "maxRetryAfterMs",
+                      "maxParallelFetches", "allowedCloudEnvDirs"}));
+  EXPECT_EQ(schema["properties"]["allowedCloudEnvDirs"]["default"],
+            nlohmann::json::array({"/etc/kubernetes"}));
 }
 
 TEST(AzurePluginCreate, AcceptsEveryKeyWithAGoodValueAndDefinesTheKeyVaultMetric) {
@@ -168,7 +189,8 @@ TEST(AzurePluginCreate, AcceptsEveryKeyWithAGoodValueAndDefinesTheKeyVaultMetric
       {"requestTimeoutMs", 600000},
       {"maxRetries", 0},
       {"maxRetryAfterMs", 0},
-      {"maxParallelFetches", 64}};
+      {"maxParallelFetches", 64},
+      {"allowedCloudEnvDirs", {"/etc/kubernetes/", "/opt/azure-stack", "/"}}};
   const CreateOutcome outcome = create_instance(host.api(), config.dump());
   ASSERT_EQ(outcome.status, SSCSI_OK) << outcome.error;
   AzurePlugin::get().table().destroy(outcome.instance);
