@@ -87,6 +87,7 @@ TEST_F(KubeFaultsTest, StormOf500PublishesOnOneClassCostsOneLookup) {
   proxy().reset();
 
   std::vector<grpc::Status> statuses(pods.size());
+  const auto started = Clock::now();
   {
     std::vector<std::jthread> threads;
     for (int t = 0; t < 50; ++t) {
@@ -98,11 +99,18 @@ TEST_F(KubeFaultsTest, StormOf500PublishesOnOneClassCostsOneLookup) {
   for (std::size_t i = 0; i < pods.size(); ++i) {
     ASSERT_TRUE(statuses[i].ok()) << i << ": " << statuses[i].error_message();
   }
-  EXPECT_EQ(proxy()
-                .requests_matching("GET /apis/secrets-store.csi.x-k8s.io/v1/namespaces/" + ns_ +
-                                   "/secretproviderclasses/storm")
-                .size(),
-            1u);
+  const auto took = Clock::now() - started;
+  const std::size_t lookups = proxy()
+                                  .requests_matching("GET /apis/secrets-store.csi.x-k8s.io/v1/"
+                                                     "namespaces/" +
+                                                     ns_ + "/secretproviderclasses/storm")
+                                  .size();
+  // A class is reused for 5 s (SpcApiSource): one GET for the whole storm when it ends within
+  // that (it does in a release build); a slow run (sanitizers) may take one more per 5 s.
+  const auto windows = static_cast<std::size_t>(took / std::chrono::seconds(5));
+  EXPECT_GE(lookups, 1u);
+  EXPECT_LE(lookups, 1 + windows) << "the storm took "
+                                  << std::chrono::duration<double>(took).count() << " s";
   for (const TestPod& pod : pods) {
     ASSERT_TRUE(host().unpublish(request_for(pod, "storm").volume_id(), pod.target.string()).ok());
   }
