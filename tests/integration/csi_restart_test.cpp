@@ -8,8 +8,12 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <random>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "csi_host.h"
 #include "csi_requests.h"
@@ -28,6 +32,7 @@ using testing_support::read_volume;
 using testing_support::SpcSpec;
 using testing_support::volume_id_for;
 using testing_support::VolumeFile;
+using testing_support::write_file_atomically;
 
 // Waits (bounded) until `condition` holds.
 template <typename Condition>
@@ -124,6 +129,95 @@ TEST(Restart, APublishKilledDuringASlowProviderIsRedoneWithoutAStackedMount) {
   EXPECT_FALSE(fs::exists(target));
   EXPECT_TRUE(testing_support::mounts_under(host.root()).empty());
   EXPECT_TRUE(host.records().empty());
+}
+
+// What one rotation writes into the content file: a version tag padded to a fixed size, so a
+// file cut short or mixed with another version is told apart from a whole one.
+std::string versioned_content(int version) {
+  std::string text = fmt::format("version {:04}|", version);
+  text.resize(4096, static_cast<char>('a' + version % 26));
+  return text;
+}
+
+// The volume at `target` holds one whole version (or, when the kill came before its first
+// version was written, nothing yet). Returns a description of what is wrong, or "".
+std::string check_whole(const fs::path& target, int newest_version) {
+  const std::map<std::string, VolumeFile> files = read_volume(target);
+  if (files.empty()) return "";  // mounted, nothing written yet: redone by the next publish
+  if (files.size() != 2 || !files.contains("value") || !files.contains("static")) {
+    return fmt::format("{} files in {}", files.size(), target.string());
+  }
+  if (files.at("static") != VolumeFile{"fixed", 0644}) return "static file differs";
+  for (int version = 0; version <= newest_version; ++version) {
+    if (files.at("value") == VolumeFile{versioned_content(version), 0644}) return "";
+  }
+  return fmt::format("value of {} is no whole version ({} bytes)", target.string(),
+                     files.at("value").content.size());
+}
+
+// DESIGN.md's crash promise, at random points: publishes, republishes and scheduled rotations
+// are interrupted by kill -9 twenty times; every volume then holds one whole version or none,
+// there is never more than one tmpfs per target, the restarted host finishes every volume on
+// the kubelet's retry, and unpublish leaves nothing.
+TEST(Restart, TwentyKillsAtRandomPointsDuringPublishesAndRotationsLeaveWholeVolumes) {
+  CsiHost host(testing_support::CsiHostSetup{
+      .extra_args = {"--enable-secret-rotation", "--rotation-poll-interval", "1s"}});
+  const fs::path content = host.content_dir() / "value";
+  write_file_atomically(content, versioned_content(0));
+  host.write_spc(SpcSpec{
+      .name = "kr",
+      .parameters = {{"objects", mock_objects_yaml(
+                                     {{{"objectName", "value"}, {"contentFile", content.string()}},
+                                      {{"objectName", "static"}, {"content", "fixed"}}})},
+                     {"latency", "40ms"}}});
+  const std::vector<std::string> pods{"kill-a", "kill-b", "kill-c", "kill-d"};
+  std::vector<fs::path> targets;
+  for (const std::string& pod : pods) targets.push_back(host.kubelet_target(pod));
+
+  const unsigned seed = std::random_device{}();
+  SCOPED_TRACE(fmt::format("random kill points from seed {}", seed));
+  std::mt19937 random(seed);
+  // Up to 1.5 s: past the 1 s poll interval, so scheduled refreshes are among what is cut.
+  std::uniform_int_distribution<int> kill_after_ms(0, 1500);
+  constexpr int kRounds = 20;
+  for (int round = 1; round <= kRounds; ++round) {
+    host.start();
+    write_file_atomically(content, versioned_content(round));  // rotations pick this up
+    std::vector<std::future<grpc::Status>> calls;
+    for (std::size_t i = 0; i < pods.size(); ++i) {
+      calls.push_back(std::async(std::launch::async, [&, i] {
+        return host.publish(publish_request(targets[i], pods[i], "kr"), 10s);
+      }));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms(random)));
+    host.kill();
+    for (auto& call : calls) call.get();  // OK or UNAVAILABLE: either is fine here
+    for (const fs::path& target : targets) {
+      ASSERT_LE(testing_support::mount_count_at(target), 1u) << "round " << round;
+      const std::string problem = check_whole(target, round);
+      ASSERT_EQ(problem, "") << "round " << round;
+    }
+  }
+
+  EXPECT_NE(host.log().find("] refreshed "), std::string::npos)
+      << "no scheduled rotation ran between the kills";
+
+  // The kubelet retries: the restarted host finishes every volume with one whole version.
+  host.start();
+  for (std::size_t i = 0; i < pods.size(); ++i) {
+    const grpc::Status status = host.publish(publish_request(targets[i], pods[i], "kr"));
+    ASSERT_TRUE(status.ok()) << pods[i] << ": " << status.error_message() << "\n" << host.log();
+    EXPECT_EQ(testing_support::mount_count_at(targets[i]), 1u);
+    EXPECT_FALSE(read_volume(targets[i]).empty()) << pods[i];
+    EXPECT_EQ(check_whole(targets[i], kRounds), "");
+  }
+  for (std::size_t i = 0; i < pods.size(); ++i) {
+    const grpc::Status status = host.unpublish(volume_id_for(pods[i]), targets[i].string());
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_TRUE(testing_support::mounts_under(host.root()).empty());
+  EXPECT_TRUE(host.records().empty());
+  for (const fs::path& target : targets) EXPECT_FALSE(fs::exists(target)) << target;
 }
 
 }  // namespace
