@@ -114,14 +114,12 @@ void CsiHost::copy_plugin(const fs::path& file) const {
 }
 
 std::vector<std::string> CsiHost::arguments() const {
-  std::vector<std::string> args{"--endpoint",      "unix://" + socket().string(),
-                                "--state-dir",     state_dir().string(),
-                                "--plugin-dir",    plugin_dir().string(),
+  std::vector<std::string> args{"--endpoint", "unix://" + socket().string(), "--state-dir",
+                                state_dir().string(), "--plugin-dir", plugin_dir().string(),
                                 "--plugin-config", "mock=" + (root_ / "mock.json").string(),
-                                "--nodeid",        "integration-node",
+                                "--nodeid", "integration-node",
                                 // any free ports, so that hosts of parallel tests never collide
-                                "--metrics-addr",  "127.0.0.1:0",
-                                "--health-addr",   "127.0.0.1:0"};
+                                "--metrics-addr", "127.0.0.1:0", "--health-addr", "127.0.0.1:0"};
   for (const auto& [name, json] : setup_.plugin_configs) {
     args.insert(args.end(), {"--plugin-config", name + "=" + (root_ / (name + ".json")).string()});
   }
@@ -272,6 +270,16 @@ grpc::Status CsiHost::unpublish(const std::string& volume_id, const std::string&
   context.set_deadline(std::chrono::system_clock::now() + timeout);
   pb::NodeUnpublishVolumeResponse response;
   return node_->NodeUnpublishVolume(&context, request, &response);
+}
+
+grpc::Status CsiHost::refresh(const fs::path& target,
+                              ::sscsi::admin::v1::RefreshResponse& response) const {
+  auto admin = ::sscsi::admin::v1::Admin::NewStub(channel_);
+  ::sscsi::admin::v1::RefreshRequest request;
+  request.set_target_path(target.string());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 60s);
+  return admin->Refresh(&context, request, &response);
 }
 
 }  // namespace sscsi::testing_support

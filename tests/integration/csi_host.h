@@ -30,6 +30,7 @@
 #include "csi/proto/csi.grpc.pb.h"
 #include "host_process.h"
 #include "log_canaries.h"
+#include "rotation/proto/admin.grpc.pb.h"
 #include "spc_files.h"
 
 namespace sscsi::testing_support {
@@ -103,6 +104,9 @@ class CsiHost {
                        std::chrono::milliseconds timeout = std::chrono::seconds(60)) const;
   grpc::Status unpublish(const std::string& volume_id, const std::string& target_path,
                          std::chrono::milliseconds timeout = std::chrono::seconds(60)) const;
+  // sscsi.admin.v1.Admin/Refresh on the same socket (what `sscsi-ctl refresh` sends).
+  grpc::Status refresh(const std::filesystem::path& target,
+                       ::sscsi::admin::v1::RefreshResponse& response) const;
 
  private:
   void copy_plugin(const std::filesystem::path& file) const;

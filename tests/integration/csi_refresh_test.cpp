@@ -50,18 +50,6 @@ SpcSpec content_file_class(const CsiHost& host) {
                                {"contentFile", (host.content_dir() / "secret.txt").string()}}})}}};
 }
 
-grpc::Status force_refresh(const CsiHost& host, const fs::path& target,
-                           ::sscsi::admin::v1::RefreshResponse& response) {
-  auto channel =
-      grpc::CreateChannel("unix:" + host.socket().string(), grpc::InsecureChannelCredentials());
-  auto admin = ::sscsi::admin::v1::Admin::NewStub(channel);
-  ::sscsi::admin::v1::RefreshRequest request;
-  request.set_target_path(target.string());
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + 60s);
-  return admin->Refresh(&context, request, &response);
-}
-
 // Polls (a hang guard, not a timing assertion) until `done` holds.
 template <class Done>
 bool eventually(Done done, std::chrono::seconds limit = 30s) {
@@ -103,13 +91,13 @@ TEST(Refresh, ForcedRefreshChangesContentAtOnceWithRotationOff) {
   ASSERT_TRUE(host.publish(publish_request(target, "pod-forced", "from-file")).ok()) << host.log();
 
   ::sscsi::admin::v1::RefreshResponse response;
-  grpc::Status status = force_refresh(host, target, response);
+  grpc::Status status = host.refresh(target, response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_FALSE(response.rotated());
   EXPECT_NE(response.message().find("unchanged"), std::string::npos);
 
   write_file(host.content_dir() / "secret.txt", "two");
-  status = force_refresh(host, target, response);
+  status = host.refresh(target, response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(response.rotated());
   EXPECT_EQ(read_file(target / "secret.txt"), "two");
@@ -151,12 +139,12 @@ TEST(Refresh, UnknownTargetIsNotFoundWithAClearMessage) {
   host.start();
   const fs::path target = host.kubelet_target("pod-none");
   ::sscsi::admin::v1::RefreshResponse response;
-  const grpc::Status status = force_refresh(host, target, response);
+  const grpc::Status status = host.refresh(target, response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_NE(status.error_message().find(target.string()), std::string::npos);
   EXPECT_NE(status.error_message().find("not a volume"), std::string::npos);
 
-  const grpc::Status relative = force_refresh(host, "relative/path", response);
+  const grpc::Status relative = host.refresh("relative/path", response);
   EXPECT_EQ(relative.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
