@@ -44,6 +44,20 @@ bool is_record_file_name(std::string_view name) {
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+// ".<record name>.<number>.tmp", the name save() gives its temporary file.
+bool is_temporary_file_name(std::string_view name) {
+  constexpr std::string_view kTempSuffix = ".tmp";
+  if (!name.starts_with('.') || !name.ends_with(kTempSuffix)) return false;
+  name.remove_prefix(1);
+  name.remove_suffix(kTempSuffix.size());
+  const std::size_t dot = kHashHexChars + kRecordSuffix.size();
+  if (name.size() <= dot + 1 || name[dot] != '.' || !is_record_file_name(name.substr(0, dot))) {
+    return false;
+  }
+  const std::string_view number = name.substr(dot + 1);
+  return std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::uint32_t random_number() {
   thread_local std::mt19937 engine{std::random_device{}()};
   return std::uniform_int_distribution<std::uint32_t>{}(engine);
@@ -154,6 +168,26 @@ LoadedRecords StateStore::load_all() const {
   std::sort(out.records.begin(), out.records.end(), [](const MountRecord& a, const MountRecord& b) {
     return a.target_path < b.target_path;
   });
+  return out;
+}
+
+StateStore::RemovedTemporaries StateStore::remove_abandoned_temporaries() const {
+  RemovedTemporaries out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!is_temporary_file_name(it->path().filename().string())) continue;
+    std::error_code remove_error;
+    if (fs::remove(it->path(), remove_error)) {
+      ++out.removed;
+    } else if (remove_error) {
+      out.problems.push_back(fmt::format("cannot remove the abandoned temporary file {}: {}",
+                                         it->path().string(), remove_error.message()));
+    }
+  }
+  if (ec) {
+    out.problems.push_back(
+        fmt::format("cannot list the state directory {}: {}", dir_.string(), ec.message()));
+  }
   return out;
 }
 

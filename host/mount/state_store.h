@@ -11,6 +11,7 @@
 // Thread-safe for different targets; calls for one target are serialised by the caller (the
 // target's lock, target_locks.h).
 
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -49,6 +50,17 @@ class StateStore {
   // Every record. A corrupt one (bad JSON, missing field, stored under the wrong name, too
   // large) is reported in `problems` and skipped; it never stops the others from loading.
   LoadedRecords load_all() const;
+
+  // Deletes the temporary files of saves that never reached their rename (the process was
+  // killed in between); they would otherwise stay forever. Only files named as save() names
+  // them are touched. Call it only while nothing saves into this directory (the host does so
+  // at startup, before it serves). Returns how many were removed and one line per file that
+  // could not be.
+  struct RemovedTemporaries {
+    std::size_t removed = 0;
+    std::vector<std::string> problems;
+  };
+  RemovedTemporaries remove_abandoned_temporaries() const;
 
  private:
   std::filesystem::path dir_;

@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -15,7 +14,10 @@
 
 #include "csi_host.h"
 #include "csi_requests.h"
+#include "eventually.h"
 #include "host_process.h"
+#include "spc_files.h"
+#include "volume_files.h"
 #include "rotation/proto/admin.grpc.pb.h"
 
 namespace sscsi {
@@ -25,20 +27,12 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using testing_support::CsiHost;
 using testing_support::CsiHostSetup;
+using testing_support::eventually;
 using testing_support::mock_objects_yaml;
 using testing_support::publish_request;
+using testing_support::read_text;
 using testing_support::SpcSpec;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void write_file(const fs::path& path, const std::string& text) {
-  const fs::path temp = path.string() + ".tmp";
-  std::ofstream(temp) << text;
-  fs::rename(temp, path);
-}
+using testing_support::write_file_atomically;
 
 // A class whose one object is read from <content dir>/secret.txt at every mount.
 SpcSpec content_file_class(const CsiHost& host) {
@@ -50,34 +44,23 @@ SpcSpec content_file_class(const CsiHost& host) {
                                {"contentFile", (host.content_dir() / "secret.txt").string()}}})}}};
 }
 
-// Polls (a hang guard, not a timing assertion) until `done` holds.
-template <class Done>
-bool eventually(Done done, std::chrono::seconds limit = 30s) {
-  const auto give_up = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < give_up) {
-    if (done()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return done();
-}
-
 TEST(Refresh, SchedulerRotatesEditedContentWithoutARepublish) {
   CsiHost host(
       CsiHostSetup{.extra_args = {"--enable-secret-rotation", "--rotation-poll-interval", "1s"}});
   host.start();
-  write_file(host.content_dir() / "secret.txt", "one");
+  write_file_atomically(host.content_dir() / "secret.txt", "one");
   host.write_spc(content_file_class(host));
   const fs::path target = host.kubelet_target("pod-sched");
   ASSERT_TRUE(host.publish(publish_request(target, "pod-sched", "from-file")).ok()) << host.log();
-  ASSERT_EQ(read_file(target / "secret.txt"), "one");
+  ASSERT_EQ(read_text(target / "secret.txt"), "one");
 
   // Unchanged content: refreshes happen, the ..data link stays where it is.
   const fs::path before = fs::read_symlink(target / "..data");
   std::this_thread::sleep_for(3s);
   EXPECT_EQ(fs::read_symlink(target / "..data"), before) << host.log();
 
-  write_file(host.content_dir() / "secret.txt", "two");
-  EXPECT_TRUE(eventually([&] { return read_file(target / "secret.txt") == "two"; })) << host.log();
+  write_file_atomically(host.content_dir() / "secret.txt", "two");
+  EXPECT_TRUE(eventually([&] { return read_text(target / "secret.txt") == "two"; })) << host.log();
   EXPECT_NE(fs::read_symlink(target / "..data"), before);
   EXPECT_TRUE(host.unpublish(testing_support::volume_id_for("pod-sched"), target.string()).ok());
 }
@@ -85,7 +68,7 @@ TEST(Refresh, SchedulerRotatesEditedContentWithoutARepublish) {
 TEST(Refresh, ForcedRefreshChangesContentAtOnceWithRotationOff) {
   CsiHost host;
   host.start();
-  write_file(host.content_dir() / "secret.txt", "one");
+  write_file_atomically(host.content_dir() / "secret.txt", "one");
   host.write_spc(content_file_class(host));
   const fs::path target = host.kubelet_target("pod-forced");
   ASSERT_TRUE(host.publish(publish_request(target, "pod-forced", "from-file")).ok()) << host.log();
@@ -96,11 +79,11 @@ TEST(Refresh, ForcedRefreshChangesContentAtOnceWithRotationOff) {
   EXPECT_FALSE(response.rotated());
   EXPECT_NE(response.message().find("unchanged"), std::string::npos);
 
-  write_file(host.content_dir() / "secret.txt", "two");
+  write_file_atomically(host.content_dir() / "secret.txt", "two");
   status = host.refresh(target, response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(response.rotated());
-  EXPECT_EQ(read_file(target / "secret.txt"), "two");
+  EXPECT_EQ(read_text(target / "secret.txt"), "two");
 
   // The CSI services are unaffected by the admin service on the same socket.
   EXPECT_TRUE(host.publish(publish_request(target, "pod-forced", "from-file")).ok());
@@ -111,19 +94,19 @@ TEST(Refresh, ForcedRefreshChangesContentAtOnceWithRotationOff) {
 TEST(Refresh, SscsiCtlRefreshReportsTheOutcomeAndTheError) {
   CsiHost host;
   host.start();
-  write_file(host.content_dir() / "secret.txt", "first");
+  write_file_atomically(host.content_dir() / "secret.txt", "first");
   host.write_spc(content_file_class(host));
   const fs::path target = host.kubelet_target("pod-ctl");
   ASSERT_TRUE(host.publish(publish_request(target, "pod-ctl", "from-file")).ok()) << host.log();
   const std::vector<std::string> args = {"--endpoint", "unix://" + host.socket().string(),
                                          "refresh", "--target", target.string()};
 
-  write_file(host.content_dir() / "secret.txt", "second");
+  write_file_atomically(host.content_dir() / "secret.txt", "second");
   const testing_support::Finished changed =
       testing_support::run_to_end(SSCSI_CTL_BINARY, args, std::chrono::seconds(30));
   EXPECT_EQ(changed.exit_code, 0) << changed.err;
   EXPECT_NE(changed.out.find("new content written"), std::string::npos) << changed.out;
-  EXPECT_EQ(read_file(target / "secret.txt"), "second");
+  EXPECT_EQ(read_text(target / "secret.txt"), "second");
 
   const testing_support::Finished missing =
       testing_support::run_to_end(SSCSI_CTL_BINARY,
@@ -152,7 +135,7 @@ TEST(Refresh, FailedScheduledRefreshKeepsContentAndBacksOff) {
   CsiHost host(
       CsiHostSetup{.extra_args = {"--enable-secret-rotation", "--rotation-poll-interval", "1s"}});
   host.start();
-  write_file(host.content_dir() / "secret.txt", "one");
+  write_file_atomically(host.content_dir() / "secret.txt", "one");
   host.write_spc(content_file_class(host));
   const fs::path target = host.kubelet_target("pod-fail");
   ASSERT_TRUE(host.publish(publish_request(target, "pod-fail", "from-file")).ok()) << host.log();
@@ -161,7 +144,7 @@ TEST(Refresh, FailedScheduledRefreshKeepsContentAndBacksOff) {
   ASSERT_TRUE(eventually([&] { return host.log().find("refresh of") != std::string::npos; }))
       << host.log();
   std::this_thread::sleep_for(6s);
-  EXPECT_EQ(read_file(target / "secret.txt"), "one");
+  EXPECT_EQ(read_text(target / "secret.txt"), "one");
   // Backoff 1 s, 2 s, 4 s (+10%): at most 4 attempts fit into ~7 s; without backoff there would
   // be about 7.
   // One warning per failed attempt (at -v 5 a debug line about the scheduled refresh follows it).

@@ -17,6 +17,7 @@
 
 #include "csi_host.h"
 #include "csi_requests.h"
+#include "eventually.h"
 #include "mount_table.h"
 #include "volume_files.h"
 
@@ -26,6 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using testing_support::CsiHost;
+using testing_support::eventually;
 using testing_support::mock_objects_yaml;
 using testing_support::publish_request;
 using testing_support::read_volume;
@@ -33,17 +35,6 @@ using testing_support::SpcSpec;
 using testing_support::volume_id_for;
 using testing_support::VolumeFile;
 using testing_support::write_file_atomically;
-
-// Waits (bounded) until `condition` holds.
-template <typename Condition>
-bool eventually(Condition condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
 
 TEST(Restart, MountsSurviveKillNineAndTheRestartedHostCarriesThemOver) {
   CsiHost host;
@@ -113,11 +104,20 @@ TEST(Restart, APublishKilledDuringASlowProviderIsRedoneWithoutAStackedMount) {
   EXPECT_EQ(killed.error_code(), grpc::StatusCode::UNAVAILABLE) << killed.error_message();
   EXPECT_EQ(testing_support::mount_count_at(target), 1u) << "the half-done mount stays behind";
   EXPECT_EQ(host.records().size(), 1u) << "and its pending record";
+  // A kill between a record save's write and its rename leaves its temporary file behind.
+  const fs::path record = host.records().front();
+  const fs::path abandoned =
+      record.parent_path() / ("." + record.filename().string() + ".4242.tmp");
+  testing_support::write_text(abandoned, "{\"format\": 1, \"tar");
 
   host.start();
   EXPECT_TRUE(host.wait_for_log(
       "mount state: 1 volume(s) still mounted, 0 record(s) of gone volumes removed", 5s))
       << host.log();
+  EXPECT_NE(host.log().find("mount state: 1 temporary file(s) of interrupted saves removed"),
+            std::string::npos)
+      << host.log();
+  EXPECT_FALSE(fs::exists(abandoned));
   const grpc::Status retried = host.publish(request);
   ASSERT_TRUE(retried.ok()) << retried.error_message() << "\n" << host.log();
   EXPECT_EQ(testing_support::mount_count_at(target), 1u);

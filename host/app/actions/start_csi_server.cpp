@@ -7,8 +7,15 @@
 namespace sscsi::app::actions {
 namespace {
 
-// Loads the mount records a previous run left and forgets the ones whose volume is gone.
+// Loads the mount records a previous run left and forgets the ones whose volume is gone, and
+// the temporary files of record saves a kill interrupted.
 void carry_over_mounts(const mount::StateStore& store) {
+  const mount::StateStore::RemovedTemporaries temporaries = store.remove_abandoned_temporaries();
+  for (const std::string& problem : temporaries.problems) spdlog::warn("mount state: {}", problem);
+  if (temporaries.removed > 0) {
+    spdlog::info("mount state: {} temporary file(s) of interrupted saves removed",
+                 temporaries.removed);
+  }
   mount::LoadedRecords loaded = store.load_all();
   for (const std::string& problem : loaded.problems) spdlog::warn("mount state: {}", problem);
   const mount::PrunedRecords pruned = mount::drop_unmounted(store, std::move(loaded.records));

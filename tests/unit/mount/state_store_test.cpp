@@ -141,6 +141,30 @@ TEST(StateStore, CorruptRecordsAreReportedAndSkipped) {
   }
 }
 
+// A kill between a save's write and its rename leaves the temporary file; the next start
+// removes exactly those and nothing else in the directory.
+TEST(StateStore, AbandonedTemporaryFilesOfSavesAreRemoved) {
+  testing::TempDir temp;
+  const StateStore store(temp.path() / "state");
+  const MountRecord kept = record_for("/pods/kept/mount", "kept");
+  store.save(kept);
+  const std::string record_name = store.record_path("/pods/killed/mount").filename().string();
+  write_text(store.dir() / ("." + record_name + ".12345.tmp"), "{\"format\": 1");
+  write_text(store.dir() / ("." + record_name + ".7.tmp"), "");
+  // Look alike, but not save()'s names: left alone.
+  const std::vector<std::string> others{"." + record_name + ".tmp", "." + record_name + ".x1.tmp",
+                                        ".0123.json.99.tmp", record_name + ".5.tmp", "README"};
+  for (const std::string& name : others) write_text(store.dir() / name, "x");
+
+  const StateStore::RemovedTemporaries removed = store.remove_abandoned_temporaries();
+  EXPECT_EQ(removed.removed, 2u);
+  EXPECT_TRUE(removed.problems.empty());
+  EXPECT_EQ(entries_of(store.dir()).size(), others.size() + 1);
+  for (const std::string& name : others) EXPECT_TRUE(fs::exists(store.dir() / name)) << name;
+  EXPECT_EQ(store.load(kept.target_path), kept);
+  EXPECT_EQ(store.remove_abandoned_temporaries().removed, 0u);
+}
+
 TEST(StateStore, RemoveDeletesOnlyThatRecord) {
   testing::TempDir temp;
   const StateStore store(temp.path() / "state");
