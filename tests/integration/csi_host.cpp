@@ -204,6 +204,12 @@ bool CsiHost::running() const {
   return running_;
 }
 
+pid_t CsiHost::pid() const {
+  std::lock_guard lock(process_mutex_);
+  if (!running_ || !process_) throw std::logic_error("sscsi-host is not running");
+  return process_->pid();
+}
+
 std::string CsiHost::log() const {
   std::lock_guard lock(process_mutex_);
   return earlier_runs_log_ + (process_ ? process_->err() : std::string());
@@ -257,7 +263,9 @@ grpc::Status CsiHost::publish(const pb::NodePublishVolumeRequest& request,
   pb::NodePublishVolumeResponse response;
   canaries_.add_request(request);
   const grpc::Status status = node_->NodePublishVolume(&context, request, &response);
-  if (status.ok()) canaries_.add_volume(request.target_path());
+  if (status.ok() && setup_.read_volumes_after_publish) {
+    canaries_.add_volume(request.target_path());
+  }
   return status;
 }
 

@@ -48,6 +48,10 @@ struct CsiHostSetup {
   // Plugin configurations by provider name (JSON text), written to <root>/<name>.json and passed
   // as --plugin-config NAME=FILE. The mock's is always there.
   std::map<std::string, std::string> plugin_configs{};
+  // After each successful publish the harness reads the volume's files to remember them as
+  // canaries. A reader holds the volume busy, so a test racing unpublishes against publishes on
+  // one target turns it off (those files are not secrets then).
+  bool read_volumes_after_publish = true;
 };
 
 class CsiHost {
@@ -65,6 +69,8 @@ class CsiHost {
   // SIGTERM; throws unless the host exits 0 in time.
   void stop();
   bool running() const;
+  // The process id of the current run (to read /proc/<pid>); throws when it is not running.
+  pid_t pid() const;
 
   // Everything the host wrote to stderr so far (all runs since construction).
   std::string log() const;

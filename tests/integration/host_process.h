@@ -34,6 +34,7 @@ class HostProcess {
   bool wait_for_exit(std::chrono::milliseconds timeout);
 
   void send_signal(int signal_number);
+  pid_t pid() const { return pid_; }
 
   bool exited() const { return ended_ && WIFEXITED(status_); }
   int exit_code() const { return WEXITSTATUS(status_); }

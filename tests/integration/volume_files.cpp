@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -28,6 +29,23 @@ void write_text(const fs::path& file, const std::string& text) {
   out << text;
   out.close();
   if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+std::string versioned_content(int version) {
+  std::string text = fmt::format("version {:04}|", version);
+  text.resize(4096, static_cast<char>('a' + version % 26));
+  return text;
+}
+
+int whole_version_of(const std::string& text) {
+  constexpr std::string_view kTag = "version ";
+  if (text.size() < kTag.size() + 5 || !text.starts_with(kTag)) return -1;
+  const std::string digits = text.substr(kTag.size(), 4);
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return -1;
+  }
+  const int version = std::stoi(digits);
+  return text == versioned_content(version) ? version : -1;
 }
 
 std::map<std::string, VolumeFile> read_volume(const fs::path& target) {

@@ -23,6 +23,13 @@ std::string read_text(const std::filesystem::path& file);
 // Writes `text` to `file` (created or truncated).
 void write_text(const std::filesystem::path& file, const std::string& text);
 
+// Version `version` (0..9999) of a secret that rotation tests keep changing: a version tag padded
+// to 4 KiB with a letter that depends on the version, so that a file cut short or mixed from two
+// versions is told apart from a whole one.
+std::string versioned_content(int version);
+// The version `text` is a whole copy of, or -1 when it is none.
+int whole_version_of(const std::string& text);
+
 // A target path as a kubelet would notice changes: whether it exists, its type and mode, its
 // entries and how many mounts sit on it.
 struct TargetState {
