@@ -116,4 +116,13 @@ std::string valid_utf8(std::string_view text) {
   return out;
 }
 
+bool is_valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const Scanned next = scan(text, i);
+    if (!next.valid) return false;
+    i += next.length;
+  }
+  return true;
+}
+
 }  // namespace sscsi::metrics

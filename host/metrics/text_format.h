@@ -24,5 +24,7 @@ std::string format_value(double value);
 // above U+10FFFF. Valid text comes back unchanged. Prometheus refuses a whole scrape over one
 // label value that is not valid UTF-8, and label values from plugins may be any bytes.
 std::string valid_utf8(std::string_view text);
+// Whether `text` is well-formed UTF-8 (valid_utf8 would return it unchanged), without a copy.
+bool is_valid_utf8(std::string_view text);
 
 }  // namespace sscsi::metrics

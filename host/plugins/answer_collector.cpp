@@ -19,8 +19,6 @@ std::string quoted(std::string_view text) {
   return fmt::format("'{}'", printable(text, kShownPathBytes));
 }
 
-bool is_utf8(std::string_view text) { return metrics::valid_utf8(text) == text; }
-
 }  // namespace
 
 std::optional<ErrorCode> error_code_from_status(int status) {
@@ -119,12 +117,12 @@ sscsi_status AnswerCollector::add_object_version(const char* id, const char* ver
     return SSCSI_INVALID_PARAMETERS;
   }
   // Both end up in JSON (the pod status, the mount record), which holds only UTF-8 text.
-  if (!is_utf8(id)) {
+  if (!metrics::is_valid_utf8(id)) {
     violate(fmt::format("provider {} added object version id {} that is not valid UTF-8",
                         provider_, quoted(id)));
     return SSCSI_INVALID_PARAMETERS;
   }
-  if (!is_utf8(version)) {
+  if (!metrics::is_valid_utf8(version)) {
     violate(fmt::format("provider {} added object version {} with a version that is not valid "
                         "UTF-8",
                         provider_, quoted(id)));

@@ -1,4 +1,5 @@
 #include "metrics/registry.h"
+#include "metrics/text_format.h"
 
 #include <gtest/gtest.h>
 
@@ -88,6 +89,8 @@ TEST(MetricsRegistry, LabelValuesAreMadeValidUtf8) {
        "kept: \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF"},
   };
   for (const auto& [recorded, exposed] : cases) {
+    EXPECT_EQ(is_valid_utf8(recorded), recorded == exposed) << exposed;
+    EXPECT_TRUE(is_valid_utf8(exposed)) << exposed;
     registry.record(id, Labels{recorded}, 1);
     EXPECT_NE(registry.expose().find("odd_total{error=\"" + exposed + "\"} 1\n"), std::string::npos)
         << exposed << "\n"
