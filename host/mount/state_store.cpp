@@ -1,6 +1,8 @@
 #include "mount/state_store.h"
 
 #include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -81,11 +83,43 @@ MountRecord read_record(const StateStore& store, const fs::path& path) {
   return record;
 }
 
+// Whoever may write the state directory can plant a record, and a record tells a later
+// unpublish of its target to clear and unmount it: an existing directory must be as private as
+// one this store creates.
+void check_existing_dir(const fs::path& dir) {
+  struct stat status {};
+  if (::lstat(dir.c_str(), &status) != 0) {
+    throw Error(fmt::format("cannot examine the state directory {}: {}", dir.string(),
+                            std::generic_category().message(errno)),
+                errno);
+  }
+  if (S_ISLNK(status.st_mode)) {
+    throw Error(
+        fmt::format("the state directory {} is a symlink; give the real directory", dir.string()));
+  }
+  if (status.st_uid != ::geteuid()) {
+    throw Error(
+        fmt::format("the state directory {} is owned by uid {}, not by sscsi-host's user "
+                    "(uid {}); chown it or choose another --state-dir",
+                    dir.string(), status.st_uid, ::geteuid()));
+  }
+  if ((status.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    throw Error(
+        fmt::format("the state directory {} may be written by others (mode {:04o}); "
+                    "chmod go-w it (sscsi creates it as 0700)",
+                    dir.string(), status.st_mode & 07777));
+  }
+}
+
 }  // namespace
 
 StateStore::StateStore(fs::path dir) : dir_(std::move(dir)) {
   std::error_code ec;
-  if (fs::is_directory(dir_, ec)) return;
+  if (fs::is_directory(fs::symlink_status(dir_, ec))) {
+    check_existing_dir(dir_);
+    return;
+  }
+  if (fs::is_symlink(fs::symlink_status(dir_, ec))) check_existing_dir(dir_);  // refused
   if (dir_.has_parent_path()) fs::create_directories(dir_.parent_path(), ec);
   if (ec) {
     throw Error(

@@ -171,6 +171,20 @@ TEST_F(HostTest, AnUnusablePluginDirectoryExitsOne) {
       << host.err();
 }
 
+TEST_F(HostTest, AStateDirectoryOthersMayWriteExitsOne) {
+  add_plugin(kMockPlugin);
+  const fs::path state = run_dir_ / "state";
+  fs::create_directories(state);
+  fs::permissions(state, fs::perms(0777));
+  HostProcess host(kHost, args());
+  ASSERT_TRUE(host.wait_for_exit(kStartTimeout)) << host.err();
+  EXPECT_EQ(host.exit_code(), 1) << host.describe_end() << "\n" << host.err();
+  EXPECT_NE(host.err().find("the state directory " + state.string() +
+                            " may be written by others (mode 0777)"),
+            std::string::npos)
+      << host.err();
+}
+
 TEST(HostCommandLine, HelpListsEveryOptionAndExitsZero) {
   const auto run = run_to_end(kHost, {"--help"}, kStopTimeout);
   ASSERT_TRUE(run.ended) << run.end;

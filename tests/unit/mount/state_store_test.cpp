@@ -2,6 +2,7 @@
 // contents in any record, and dropping records of targets that are no longer mounted.
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -45,6 +46,49 @@ TEST(StateStore, CreatesAPrivateDirectory) {
   // An existing directory is used as it is.
   const StateStore again(temp.path() / "run" / "sscsi");
   EXPECT_EQ(again.dir(), store.dir());
+}
+
+// A record tells a later unpublish to clear and unmount its target, so whoever may write the
+// state directory must be sscsi-host alone.
+TEST(StateStore, AnExistingDirectoryOthersMayWriteIsRefused) {
+  testing::TempDir temp;
+  const fs::path dir = temp.path() / "state";
+  fs::create_directory(dir);
+  for (const auto& [mode, shown] :
+       {std::pair{0775u, "0775"}, std::pair{0703u, "0703"}, std::pair{01777u, "1777"}}) {
+    ASSERT_EQ(::chmod(dir.c_str(), mode), 0);
+    try {
+      const StateStore store(dir);
+      ADD_FAILURE() << "mode " << shown << " was accepted";
+    } catch (const Error& error) {
+      EXPECT_EQ(std::string(error.what()), "the state directory " + dir.string() +
+                                               " may be written by others (mode " + shown +
+                                               "); chmod go-w it (sscsi creates it as 0700)");
+    }
+  }
+  ASSERT_EQ(::chmod(dir.c_str(), 0755), 0);  // readable by others is fine: records hold no secrets
+  EXPECT_NO_THROW(StateStore{dir});
+  if (::geteuid() == 0) {  // only root can give a directory away
+    ASSERT_EQ(::chown(dir.c_str(), 4321, 4321), 0);
+    try {
+      const StateStore store(dir);
+      ADD_FAILURE() << "a directory of uid 4321 was accepted";
+    } catch (const Error& error) {
+      EXPECT_EQ(std::string(error.what()),
+                "the state directory " + dir.string() +
+                    " is owned by uid 4321, not by sscsi-host's user (uid 0); chown it or choose "
+                    "another --state-dir");
+    }
+  }
+  const fs::path link = temp.path() / "link";
+  fs::create_directory_symlink(dir, link);
+  try {
+    const StateStore store(link);
+    ADD_FAILURE() << "a symlink was accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "the state directory " + link.string() + " is a symlink; give the real directory");
+  }
 }
 
 TEST(StateStore, RoundTripsRecordsNamedByTheHashOfTheTarget) {
