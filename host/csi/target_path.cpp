@@ -24,6 +24,13 @@ std::vector<std::string_view> split_elements(std::string_view path) {
 
 std::optional<std::string> absolute_clean_problem(std::string_view path) {
   if (path.find('\0') != std::string_view::npos) return "contains a NUL byte";
+  // The kubelet never makes such paths, and one with a line break would forge log lines.
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(path[i]);
+    if (byte < 0x20 || byte == 0x7f) {
+      return fmt::format("contains the control character {:#04x} at byte {}", byte, i);
+    }
+  }
   if (!path.starts_with('/')) return "is not absolute";
   if (path == "/") return "is the root directory";
   if (path.size() >= PATH_MAX) {

@@ -251,6 +251,10 @@ std::vector<BadInput> request_cases() {
                    [](auto& r, const CaseEnv& env) {
                      r.set_target_path(env.target.string() + std::string("\0x", 2));
                    }),
+      target_case("target_with_a_line_break",
+                  "/var/lib/kubelet/pods/p\n/volumes/kubernetes.io~csi/s/mount",
+                  t + "/var/lib/kubelet/pods/p\\n/volumes/kubernetes.io~csi/s/mount\" contains the "
+                      "control character 0x0a at byte 23"),
       target_case(
           "target_longer_than_path_max", "/" + std::string(4200, 'a'),
           t + "/" + std::string(4200, 'a') + "\" is 4201 bytes long; paths are limited to 4095"),
@@ -608,8 +612,8 @@ std::vector<BadInput> broken_plugin_cases() {
                   "Authorization: Bearer [REDACTED]"),
       // Sleeps past its deadline without polling call_cancelled: the host stops waiting.
       plugin_case("outlives_deadline", Code::DEADLINE_EXCEEDED,
-                  "provider outlives_deadline did not answer within [0-9]+ms",
-                  MessageMatch::Regex, 2s),
+                  "provider outlives_deadline did not answer within [0-9]+ms", MessageMatch::Regex,
+                  2s),
   };
 }
 

@@ -21,6 +21,10 @@ TEST(CsiTargetPath, ProblemsAreNamed) {
   EXPECT_EQ(absolute_clean_problem("/a/."), "is not clean: it contains a '.' element");
   EXPECT_EQ(absolute_clean_problem("/../a"), "is not clean: it contains a '..' element");
   EXPECT_EQ(absolute_clean_problem(std::string("/a\0", 3)), "contains a NUL byte");
+  EXPECT_EQ(absolute_clean_problem("/a\nb"), "contains the control character 0x0a at byte 2");
+  EXPECT_EQ(absolute_clean_problem("/a/\x1b[31m"), "contains the control character 0x1b at byte 3");
+  EXPECT_EQ(absolute_clean_problem("/a\x7f"), "contains the control character 0x7f at byte 2");
+  EXPECT_EQ(absolute_clean_problem("/caf\xC3\xA9"), std::nullopt);  // UTF-8 is not control text
 }
 
 TEST(CsiTargetPath, KubeletPodUidIsFoundOnlyInTheExactShape) {
