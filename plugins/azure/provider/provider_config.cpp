@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -80,6 +81,17 @@ void check_ca_file(const std::string& path) {
   const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   ::close(fd);
   if (!regular) fail("caFile", "is not a regular file: " + path);
+  // Whoever may change the bundle decides which servers get tokens: it is held to the rules of
+  // the plugin files themselves.
+  if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
+    fail("caFile", path + " is owned by uid " + std::to_string(st.st_uid) +
+                       "; it must be owned by root or by sscsi-host's user");
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    fail("caFile", path + " may be changed by others (mode " + mode + "); chmod go-w it");
+  }
 }
 
 void check_connect_to(const std::string& rule) {

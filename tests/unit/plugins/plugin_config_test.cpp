@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "test_support.h"
 
@@ -30,6 +31,31 @@ TEST_F(PluginConfig, ExactlyOneMebibyteIsAccepted) {
       prefix + std::string(kMaxPluginConfigBytes - prefix.size() - suffix.size(), 'x') + suffix;
   ASSERT_EQ(text.size(), kMaxPluginConfigBytes);
   EXPECT_TRUE(read_plugin_config(dir_.write_file("c.json", text)).ok());
+}
+
+// Whoever can edit the configuration can point the plugin's credentials elsewhere: it must be
+// as well guarded as the plugins themselves.
+TEST_F(PluginConfig, AFileOthersMayChangeIsRefused) {
+  const auto file = dir_.write_file("c.json", R"({"tenant": "t"})");
+  ASSERT_EQ(::chmod(file.c_str(), 0664), 0);
+  EXPECT_EQ(read_plugin_config(file).reason(),
+            fmt::format("config file {} is group-writable (mode 0664); remove that permission "
+                        "(chmod g-w)",
+                        file.string()));
+  ASSERT_EQ(::chmod(file.c_str(), 0646), 0);
+  EXPECT_EQ(read_plugin_config(file).reason(),
+            fmt::format("config file {} is world-writable (mode 0646); remove that permission "
+                        "(chmod o-w)",
+                        file.string()));
+  ASSERT_EQ(::chmod(file.c_str(), 0644), 0);
+  if (::geteuid() == 0) {  // only root can give a file away
+    ASSERT_EQ(::chown(file.c_str(), 4321, 4321), 0);
+    EXPECT_EQ(read_plugin_config(file).reason(),
+              fmt::format("config file {} is owned by uid 4321; it must be owned by root (uid 0)",
+                          file.string()));
+    ASSERT_EQ(::chown(file.c_str(), 0, 0), 0);
+  }
+  EXPECT_TRUE(read_plugin_config(file).ok());
 }
 
 TEST_F(PluginConfig, EmptyFile) {

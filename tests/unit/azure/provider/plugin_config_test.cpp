@@ -3,6 +3,8 @@
 // with SSCSI_INVALID_PARAMETERS and a message naming the key and the problem.
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -127,6 +129,39 @@ INSTANTIATE_TEST_SUITE_P(AzurePlugin, BadPluginConfig, ::testing::ValuesIn(bad_c
                          [](const ::testing::TestParamInfo<BadConfig>& param_info) {
                            return param_info.param.name;
                          });
+
+// The CA bundle decides which servers get tokens: one that others may change is refused.
+TEST(AzurePluginCreate, CaFileOthersMayChangeIsRefused) {
+  char pattern[] = "/tmp/sscsi-azure-config-XXXXXX";
+  ASSERT_NE(::mkdtemp(pattern), nullptr);
+  const std::string ca = std::string(pattern) + "/ca.pem";
+  std::filesystem::copy_file("/etc/ssl/certs/ca-certificates.crt", ca);  // a real bundle
+  const auto create_with_ca = [&] {
+    FakeHost host;
+    CreateOutcome outcome = create_instance(host.api(), nlohmann::json{{"caFile", ca}}.dump());
+    if (outcome.status == SSCSI_OK) AzurePlugin::get().table().destroy(outcome.instance);
+    return outcome;
+  };
+  ASSERT_EQ(::chmod(ca.c_str(), 0664), 0);
+  CreateOutcome outcome = create_with_ca();
+  EXPECT_EQ(outcome.status, SSCSI_INVALID_PARAMETERS);
+  EXPECT_EQ(outcome.error, "azure plugin config: \"caFile\" " + ca +
+                               " may be changed by others (mode 0664); chmod go-w it");
+  ASSERT_EQ(::chmod(ca.c_str(), 0602), 0);
+  EXPECT_EQ(create_with_ca().error, "azure plugin config: \"caFile\" " + ca +
+                                        " may be changed by others (mode 0602); chmod go-w it");
+  ASSERT_EQ(::chmod(ca.c_str(), 0644), 0);
+  if (::geteuid() == 0) {  // only root can give a file away
+    ASSERT_EQ(::chown(ca.c_str(), 4321, 4321), 0);
+    EXPECT_EQ(create_with_ca().error,
+              "azure plugin config: \"caFile\" " + ca +
+                  " is owned by uid 4321; it must be owned by root or by sscsi-host's user");
+    ASSERT_EQ(::chown(ca.c_str(), 0, 0), 0);
+  }
+  outcome = create_with_ca();
+  EXPECT_EQ(outcome.status, SSCSI_OK) << outcome.error;
+  std::filesystem::remove_all(pattern);
+}
 
 // A FIFO as caFile must not hang create (and with it the host's start-up).
 TEST(AzurePluginCreate, CaFileThatIsAFifoIsRefusedWithoutWaiting) {
