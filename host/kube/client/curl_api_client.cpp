@@ -180,6 +180,8 @@ void perform(CurlHandlePool& handles, const ClusterConfig& config, const ClientO
 
   set(CURLOPT_URL, url.c_str());
   set(CURLOPT_PROTOCOLS_STR, "https");
+  // An apiserver never redirects; following one would carry the bearer token elsewhere.
+  set(CURLOPT_FOLLOWLOCATION, 0L);
   set(CURLOPT_NOSIGNAL, 1L);
   set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
   set(CURLOPT_TCP_KEEPALIVE, 1L);

@@ -482,6 +482,20 @@ TEST_F(KubeClientCluster, ClientErrorsAreNotRetried) {
   EXPECT_EQ(response.attempts, 1);
 }
 
+// A redirect would carry the bearer token to wherever Location points: it is an answer like any
+// other 3xx, never followed (here it points back at the proxy, which would then answer 200).
+TEST_F(KubeClientCluster, RedirectsAreNotFollowed) {
+  const ApiRequest request = get_pod();
+  proxy().add_rule(
+      FaultRule::answer(pod_path_pattern(), 302, 1, {{"Location", proxy().url() + request.path}}));
+  CurlApiClient client(proxied_config(), fast_retries());
+  const ApiResponse response = client.send(request);
+  EXPECT_EQ(response.status, 302) << response.error;
+  EXPECT_EQ(response.attempts, 1);
+  EXPECT_FALSE(response.ok());
+  EXPECT_EQ(proxy().requests().size(), 1u);
+}
+
 TEST_F(KubeClientCluster, RateLimitHoldsRequestsBack) {
   ClientOptions options = fast_retries();
   options.qps = 2;

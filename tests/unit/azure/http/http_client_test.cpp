@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -87,6 +89,22 @@ TEST_F(HttpClientTest, PostsTheBodyAndTheBearerToken) {
   EXPECT_EQ(echo["headers"]["content-type"], "application/x-www-form-urlencoded");
   EXPECT_EQ(echo["headers"]["authorization"], "Bearer eyJ0b2tlbg");
   EXPECT_FALSE(echo["headers"].contains("expect"));
+}
+
+// A redirect would carry the bearer token to wherever Location points: the answer is returned as
+// it came, never followed (here Location points at this server's echo, which would answer 200).
+TEST_F(HttpClientTest, RedirectsAreNotFollowed) {
+  HttpClient client(trusting_options());
+  for (const int status : {301, 302, 307, 308}) {
+    HttpRequest request =
+        get(fmt::format("/status/{}?location={}/echo/followed", status, server_->base_url()));
+    request.bearer_token = make_secret("redirect-canary-token");
+    const HttpResponse response = client.send(request, CallControl());
+    EXPECT_TRUE(response.answered()) << response.failure_text;
+    EXPECT_EQ(response.status, status);
+    ASSERT_NE(response.header("location"), nullptr);
+    EXPECT_EQ(json_of(response)["error"]["message"], fmt::format("status {}", status));
+  }
 }
 
 TEST_F(HttpClientTest, WrongCaFailsVerificationPermanently) {

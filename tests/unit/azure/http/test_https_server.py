@@ -6,7 +6,8 @@ process holds the other end, so the server never outlives the test). Paths:
   /echo...                 200, JSON: method, path, lower-cased headers, body, connection id,
                            the TLS server name the client sent (sni)
   /status/<code>           <code>, headers from the query (retry_after, retry_after_ms,
-                           x_ms_retry_after_ms, www_authenticate), a Key Vault error body
+                           x_ms_retry_after_ms, www_authenticate, location), a Key Vault
+                           error body
   /flaky/<key>?fail=N&status=S[&retry_after=R]
                            the first N requests for <key> answer S (with Retry-After R), then 200
   /slow?ms=M               waits M ms before answering
@@ -76,6 +77,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 headers["x-ms-retry-after-ms"] = query["x_ms_retry_after_ms"]
             if "www_authenticate" in query:
                 headers["WWW-Authenticate"] = query["www_authenticate"]
+            if "location" in query:
+                headers["Location"] = query["location"]
             self.reply(int(parts[1]), json.dumps(
                 {"error": {"code": "TestError", "message": "status " + parts[1]}}), headers)
         elif len(parts) == 2 and parts[0] == "flaky":
