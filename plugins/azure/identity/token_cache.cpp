@@ -15,15 +15,8 @@ void append_field(std::string& out, const std::string& field) {
   out += field;
 }
 
-bool passing_failure(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const MountError& e) {
-    return e.code() == SSCSI_THROTTLED || e.code() == SSCSI_UNAVAILABLE ||
-           e.code() == SSCSI_DEADLINE_EXCEEDED;
-  } catch (...) {
-    return false;
-  }
+bool passing_failure(sscsi_status code) {
+  return code == SSCSI_THROTTLED || code == SSCSI_UNAVAILABLE || code == SSCSI_DEADLINE_EXCEEDED;
 }
 
 }  // namespace
@@ -68,7 +61,10 @@ AccessToken TokenCache::get(const TokenCacheKey& key, const Fetch& fetch,
       changed_.wait_for(lock, std::chrono::milliseconds(50));
     }
     if (flight->token) return *flight->token;
-    if (flight->error && !flight->fetcher_stopped) std::rethrow_exception(flight->error);
+    if (flight->failure && !flight->fetcher_stopped) {
+      throw MountError(flight->failure->code, flight->failure->message,
+                       flight->failure->retry_after_ms);
+    }
     refresh = false;  // the fetch in flight was the refresh; try again ourselves
   }
 }
@@ -79,11 +75,19 @@ AccessToken TokenCache::run_fetch(std::unique_lock<std::mutex>& lock, const std:
   entries_[id].flight = flight;
   lock.unlock();
   std::optional<AccessToken> token;
-  std::exception_ptr error;
+  std::exception_ptr error;  // rethrown on this thread only
+  Failure failure;
   try {
     token = fetch(control);
+  } catch (const MountError& e) {
+    error = std::current_exception();
+    failure = {e.code(), e.what(), e.retry_after_ms()};
+  } catch (const std::exception& e) {
+    error = std::current_exception();
+    failure.message = e.what();
   } catch (...) {
     error = std::current_exception();
+    failure.message = "the token request failed with an unknown exception";
   }
   const auto now = clock_();
   lock.lock();
@@ -98,11 +102,11 @@ AccessToken TokenCache::run_fetch(std::unique_lock<std::mutex>& lock, const std:
     changed_.notify_all();
     return *flight->token;
   }
-  flight->error = error;
+  flight->failure = failure;
   flight->fetcher_stopped = control.stop_requested();
   // A refresh that failed for a passing reason keeps a token that still works (not when the
   // caller asked for a refresh because the token was refused).
-  if (!refresh && passing_failure(error) && entry.token && now < entry.token->expires_on) {
+  if (!refresh && passing_failure(failure.code) && entry.token && now < entry.token->expires_on) {
     flight->token = entry.token;
     changed_.notify_all();
     return *entry.token;

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <map>
@@ -23,6 +24,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+
+#include <sscsi/provider.h>
 
 #include "http/call_control.h"
 #include "identity/access_token.h"
@@ -67,10 +70,18 @@ class TokenCache {
       std::chrono::system_clock::time_point expires_on);
 
  private:
+  // A failed fetch as a value: each waiter throws its own MountError made from it. Rethrowing
+  // one exception object on several threads would share it (and its reference-counted message)
+  // between them.
+  struct Failure {
+    sscsi_status code = SSCSI_INTERNAL;
+    std::string message;
+    std::uint32_t retry_after_ms = 0;
+  };
   struct Flight {
     bool done = false;
     std::optional<AccessToken> token;
-    std::exception_ptr error;
+    std::optional<Failure> failure;
     bool fetcher_stopped = false;  // its own deadline or cancellation ended it
   };
   struct Entry {
