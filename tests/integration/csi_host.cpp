@@ -6,6 +6,7 @@
 #include <csignal>
 #include <fstream>
 #include <stdexcept>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -74,6 +75,7 @@ CsiHost::~CsiHost() {
     canaries_.add_published_files();  // what rotations wrote since the publishes
     if (running()) kill();
     expect_no_canary_leaked();
+    expect_no_sanitizer_report();
     stop_pump();
     process_.reset();
   } catch (...) {
@@ -82,6 +84,20 @@ CsiHost::~CsiHost() {
   detach_mounts_under(root_);
   std::error_code ignored;
   fs::remove_all(root_, ignored);
+}
+
+// A sanitizer in the host prints its report on stderr when it finds the problem; the host may
+// run on (TSan, UBSan) or be killed before it exits, so its exit code alone would not tell.
+void CsiHost::expect_no_sanitizer_report() {
+  const std::string text = log();
+  for (const std::string_view marker : {"WARNING: ThreadSanitizer:", "ERROR: AddressSanitizer:",
+                                        "ERROR: LeakSanitizer:", "runtime error:"}) {
+    const std::size_t at = text.find(marker);
+    if (at != std::string::npos) {
+      ADD_FAILURE() << "sscsi-host reported a sanitizer finding:\n"
+                    << text.substr(at > 200 ? at - 200 : 0, 6000);
+    }
+  }
 }
 
 void CsiHost::expect_no_canary_leaked() {
@@ -280,13 +296,13 @@ grpc::Status CsiHost::unpublish(const std::string& volume_id, const std::string&
   return node_->NodeUnpublishVolume(&context, request, &response);
 }
 
-grpc::Status CsiHost::refresh(const fs::path& target,
-                              ::sscsi::admin::v1::RefreshResponse& response) const {
+grpc::Status CsiHost::refresh(const fs::path& target, ::sscsi::admin::v1::RefreshResponse& response,
+                              std::chrono::milliseconds timeout) const {
   auto admin = ::sscsi::admin::v1::Admin::NewStub(channel_);
   ::sscsi::admin::v1::RefreshRequest request;
   request.set_target_path(target.string());
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + 60s);
+  context.set_deadline(std::chrono::system_clock::now() + timeout);
   return admin->Refresh(&context, request, &response);
 }
 

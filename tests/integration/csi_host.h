@@ -112,13 +112,15 @@ class CsiHost {
                          std::chrono::milliseconds timeout = std::chrono::seconds(60)) const;
   // sscsi.admin.v1.Admin/Refresh on the same socket (what `sscsi-ctl refresh` sends).
   grpc::Status refresh(const std::filesystem::path& target,
-                       ::sscsi::admin::v1::RefreshResponse& response) const;
+                       ::sscsi::admin::v1::RefreshResponse& response,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(60)) const;
 
  private:
   void copy_plugin(const std::filesystem::path& file) const;
   std::vector<std::string> arguments() const;
   void stop_pump();
   void expect_no_canary_leaked();
+  void expect_no_sanitizer_report();
 
   CsiHostSetup setup_;
   std::filesystem::path root_;
