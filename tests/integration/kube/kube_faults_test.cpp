@@ -78,6 +78,34 @@ TEST_F(KubeFaultsTest, ThrottledLookupHonoursRetryAfter) {
   EXPECT_GE(took, 2s) << "the retry did not wait for Retry-After";
 }
 
+// An apiserver that answers too slowly: the class lookup gives up at the publish's own deadline
+// (not the client's 30 s retry budget), the first mount leaves nothing, and once the apiserver
+// is quick again the kubelet's retry mounts.
+TEST_F(KubeFaultsTest, SlowApiServerFailsAFirstPublishAtItsDeadlineAndLeavesNothing) {
+  start_proxy();
+  start_host({}, proxy_kubeconfig());
+  const TestPod pod = make_pod("sluggish-1");
+  make_spc("sluggish", {{{"objectName", "a"}, {"content", "x"}}});
+  proxy().add_rule(FaultRule::delay("GET .*/secretproviderclasses/sluggish", 40000, -1));
+  const auto started = Clock::now();
+  const grpc::Status status = host().publish(request_for(pod, "sluggish"), 6s);
+  const auto took = Clock::now() - started;
+  EXPECT_FALSE(status.ok());
+  EXPECT_TRUE(status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+              status.error_code() == grpc::StatusCode::UNAVAILABLE)
+      << status.error_code() << " " << status.error_message();
+  EXPECT_LT(took, 20s) << "the publish outlived its deadline";
+  // Whatever the host was doing when the kubelet gave up must not leave a mount behind.
+  EXPECT_TRUE(wait_until([&] { return !target_state(pod.target).exists; }, 60s))
+      << describe(target_state(pod.target)) << host().log();
+  EXPECT_TRUE(wait_until([&] { return host().records().empty(); }, 60s)) << host().log();
+
+  proxy().reset();
+  const grpc::Status retried = publish(pod, "sluggish");
+  ASSERT_TRUE(retried.ok()) << retried.error_message() << host().log();
+  EXPECT_EQ(read_volume(pod.target).at("a").content, "x");
+}
+
 TEST_F(KubeFaultsTest, StormOf500PublishesOnOneClassCostsOneLookup) {
   start_proxy();
   start_host({"--kube-api-qps", "1000", "--kube-api-burst", "1000"}, proxy_kubeconfig());
@@ -101,9 +129,10 @@ TEST_F(KubeFaultsTest, StormOf500PublishesOnOneClassCostsOneLookup) {
   }
   const auto took = Clock::now() - started;
   const std::size_t lookups = proxy()
-                                  .requests_matching("GET /apis/secrets-store.csi.x-k8s.io/v1/"
-                                                     "namespaces/" +
-                                                     ns_ + "/secretproviderclasses/storm")
+                                  .requests_matching(
+                                      "GET /apis/secrets-store.csi.x-k8s.io/v1/"
+                                      "namespaces/" +
+                                      ns_ + "/secretproviderclasses/storm")
                                   .size();
   // A class is reused for 5 s (SpcApiSource): one GET for the whole storm when it ends within
   // that (it does in a release build); a slow run (sanitizers) may take one more per 5 s.

@@ -156,6 +156,55 @@ TEST_F(KubeSyncTest, RepublishWritesNothingUntilTheContentChangesThenUpdatesOnce
   EXPECT_FALSE(wait_for_event(pod, "SecretRotationComplete").empty());
 }
 
+// Every Secret write answered 409 Conflict: a first mount gives up after its bounded rounds and
+// leaves nothing (no volume, no record, no Secret); once the conflicts stop the kubelet's retry
+// mounts and syncs. During a rotation the same storm never fails the republish, and the Secret
+// catches up once it ends.
+TEST_F(KubeSyncTest, ConflictStormOnSecretWritesLeavesNothingThenCatchesUp) {
+  start_proxy();
+  // Rotation on, so that a republish refreshes (1 ms: every republish is due).
+  start_host({"--enable-secret-rotation", "--rotation-poll-interval", "1ms"}, proxy_kubeconfig());
+  const TestPod pod = make_pod("conflict-1");
+  const auto file = write_content("conflict-password", "v1");
+  make_spc("conflict", {{{"objectName", "password"}, {"contentFile", file.string()}}},
+           json::array({secret_object("conflict-secret", "Opaque",
+                                      json::array({data_item("password", "password")}))}));
+  const std::string writes = "^(POST|PUT) /api/v1/namespaces/" + ns_ + "/secrets";
+  proxy().add_rule(FaultRule::answer(writes, 409, -1));
+
+  const grpc::Status failed = publish(pod, "conflict");
+  EXPECT_FALSE(failed.ok());
+  EXPECT_NE(failed.error_message().find("conflict-secret"), std::string::npos)
+      << failed.error_message();
+  EXPECT_FALSE(target_state(pod.target).exists) << describe(target_state(pod.target));
+  EXPECT_TRUE(host().records().empty());
+  EXPECT_EQ(get_core("secrets/conflict-secret").status, 404);
+  const std::string secrets_path = "/api/v1/namespaces/" + ns_ + "/secrets";
+  const std::size_t attempts = proxy().requests_matching("POST " + secrets_path).size() +
+                               proxy().requests_matching("PUT " + secrets_path).size();
+  EXPECT_GE(attempts, 1u);
+  EXPECT_LE(attempts, 10u) << "conflicts must be retried a bounded number of times";
+
+  proxy().reset();
+  ASSERT_TRUE(publish(pod, "conflict").ok()) << host().log();
+  EXPECT_EQ(secret_data("conflict-secret").at("password"), "v1");
+
+  // A rotation during the storm: the republish is answered OK and the volume keeps one whole
+  // version; the Secret keeps the old value until the storm ends, then catches up.
+  write_content("conflict-password", "v2");
+  proxy().add_rule(FaultRule::answer(writes, 409, -1));
+  const grpc::Status republished = publish(pod, "conflict");
+  EXPECT_TRUE(republished.ok()) << republished.error_message();
+  const std::string in_volume = read_volume(pod.target).at("password").content;
+  EXPECT_TRUE(in_volume == "v1" || in_volume == "v2") << in_volume;
+  EXPECT_EQ(secret_data("conflict-secret").at("password"), "v1");
+
+  proxy().reset();
+  ASSERT_TRUE(publish(pod, "conflict").ok()) << host().log();
+  EXPECT_EQ(read_volume(pod.target).at("password").content, "v2");
+  EXPECT_EQ(secret_data("conflict-secret").at("password"), "v2");
+}
+
 TEST_F(KubeSyncTest, UnmanagedSecretOfTheSameNameIsNeverTouched) {
   start_host();
   const TestPod pod = make_pod("clash");
