@@ -15,18 +15,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// sscsi-host puts this before a plugin's message (and escapes its line breaks as "\\n").
-const std::string kFromPlugin = "provider azure: ";
-
 const std::string kObjects =
     azure_objects_yaml({{{"objectName", "db-password"}, {"objectType", "secret"}}});
-
-AzureHost workload_host(AzureHostSetup setup = {}) {
-  AzureHost env(std::move(setup));
-  env.azure().register_workload_identity(kWorkloadClientId, kWorkloadSubject, {kVault},
-                                         AzureEmulator::kWorkloadAudience, kTenant);
-  return env;
-}
 
 FaultSpec keyvault_fault(int status, int count, std::map<std::string, std::string> headers = {}) {
   FaultSpec fault = FaultSpec::answer("/secrets/db-password", status, count, std::move(headers));

@@ -44,6 +44,13 @@ std::map<std::string, std::string> AzureHost::workload_parameters(const std::str
   return params;
 }
 
+AzureHost workload_host(AzureHostSetup setup) {
+  AzureHost env(std::move(setup));
+  env.azure().register_workload_identity(kWorkloadClientId, kWorkloadSubject, {kVault},
+                                         AzureEmulator::kWorkloadAudience, kTenant);
+  return env;
+}
+
 std::map<std::string, std::string> vault_parameters(const std::string& objects_yaml) {
   return {{"keyvaultName", kVault}, {"tenantID", kTenant}, {"objects", objects_yaml}};
 }

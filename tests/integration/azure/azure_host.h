@@ -81,6 +81,13 @@ class AzureHost {
   std::unique_ptr<CsiHost> host_;
 };
 
+// A host whose emulator knows the workload identity kWorkloadClientId (service account
+// kWorkloadSubject, tenant kTenant) with access to kVault.
+AzureHost workload_host(AzureHostSetup setup = {});
+
+// What sscsi-host puts before the Azure plugin's messages.
+inline const std::string kFromPlugin = "provider azure: ";
+
 // Parameters of a class for kVault and tenant kTenant with the given objects YAML, no identity
 // chosen yet (service principal unless more parameters say otherwise).
 std::map<std::string, std::string> vault_parameters(const std::string& objects_yaml);

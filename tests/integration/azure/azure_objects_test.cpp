@@ -25,13 +25,6 @@ std::map<std::string, VolumeFile> publish_objects(AzureHost& env, const std::str
   return status.ok() ? read_volume(target) : std::map<std::string, VolumeFile>{};
 }
 
-AzureHost workload_host(AzureHostSetup setup = {}) {
-  AzureHost env(std::move(setup));
-  env.azure().register_workload_identity(kWorkloadClientId, kWorkloadSubject, {kVault},
-                                         AzureEmulator::kWorkloadAudience, kTenant);
-  return env;
-}
-
 // A certificate issued by the emulator's CA chain (root and intermediate in the secret).
 CertificateOptions chain_certificate(bool root_first = false,
                                      PfxEncryption encryption = PfxEncryption::aes,

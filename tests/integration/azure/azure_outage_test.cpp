@@ -26,18 +26,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// sscsi-host puts this before a plugin's message.
-const std::string kFromPlugin = "provider azure: ";
-
 const std::string kObjects =
     azure_objects_yaml({{{"objectName", "db-password"}, {"objectType", "secret"}}});
-
-AzureHost workload_host(AzureHostSetup setup = {}) {
-  AzureHost env(std::move(setup));
-  env.azure().register_workload_identity(kWorkloadClientId, kWorkloadSubject, {kVault},
-                                         AzureEmulator::kWorkloadAudience, kTenant);
-  return env;
-}
 
 FaultSpec keyvault_fault(FaultSpec fault) {
   fault.kind = "kv-get";
