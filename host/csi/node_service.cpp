@@ -6,6 +6,7 @@
 
 #include "csi/call_log.h"
 #include "csi/printable.h"
+#include "csi/request_wipe.h"
 #include "csi/status_codes.h"
 
 namespace sscsi::csi {
@@ -54,6 +55,7 @@ grpc::Status NodeService::NodeUnstageVolume(grpc::ServerContext*,
 grpc::Status NodeService::NodePublishVolume(grpc::ServerContext* context,
                                             const pb::NodePublishVolumeRequest* request,
                                             pb::NodePublishVolumeResponse*) {
+  const WipeOnReturn wipe(*request);  // declared first: wipes after the call is logged
   CallLog log(logger_, "NodePublishVolume", request->volume_id(), request->target_path());
   auto checked = check_node_publish(*request, policy_);
   if (const auto* error = std::get_if<RequestError>(&checked)) return log.done(to_grpc(*error));

@@ -1,17 +1,12 @@
 #include "plugins/mount_job.h"
 
-#include <strings.h>
-
+#include "mount/wipe.h"
 #include "plugins/abi_enum.h"
 
 namespace sscsi::plugins {
 namespace {
 
 MountJob& self(void* ctx) { return *static_cast<MountJob*>(ctx); }
-
-void wipe(std::string& text) noexcept {
-  if (!text.empty()) explicit_bzero(text.data(), text.size());
-}
 
 }  // namespace
 
@@ -46,8 +41,8 @@ MountJob::MountJob(std::string provider_name, const MountCall& call, std::uint64
 }
 
 MountJob::~MountJob() {
-  wipe(attributes_json_);
-  wipe(secrets_json_);
+  mount::wipe(attributes_json_);
+  mount::wipe(secrets_json_);
 }
 
 void MountJob::finish() noexcept {

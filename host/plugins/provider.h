@@ -10,6 +10,7 @@
 
 #include "mount/mount_record.h"
 #include "mount/payload.h"
+#include "mount/wipe.h"
 
 namespace sscsi::plugins {
 
@@ -34,7 +35,17 @@ enum class ShareScope { Never, NamespaceServiceAccount, SameSecrets, Node };
 // One object a volume holds (id, version): the same type the mount state store records.
 using ObjectVersion = mount::ObjectVersion;
 
+// The JSON texts are wiped when a call goes away. Moving is a copy here: a moved-from short
+// string would keep its characters in its inline buffer.
 struct MountCall {
+  MountCall() = default;
+  MountCall(const MountCall&) = default;
+  MountCall& operator=(const MountCall&) = delete;  // would free the old texts unwiped
+  ~MountCall() {
+    mount::wipe(attributes_json);
+    mount::wipe(secrets_json);
+  }
+
   std::string attributes_json;  // contains tokens: never log
   std::string secrets_json;     // contains credentials: never log; "{}" when none
   std::string target_path;

@@ -9,9 +9,24 @@
 #include <string>
 #include <vector>
 
+#include "mount/wipe.h"
+
 namespace sscsi::publish {
 
+// The token and secret values are wiped when a request goes away, so every copy (the checked
+// request, remembered ones, test fakes) is covered. A move hands over the map nodes and leaves
+// nothing behind; assignment is not offered, because overwriting would free unwiped values.
 struct PublishRequest {
+  PublishRequest() = default;
+  PublishRequest(const PublishRequest&) = default;
+  PublishRequest(PublishRequest&&) noexcept = default;
+  PublishRequest& operator=(const PublishRequest&) = delete;
+  PublishRequest& operator=(PublishRequest&&) = delete;
+  ~PublishRequest() {
+    mount::wipe_values(volume_context);
+    mount::wipe_values(secrets);
+  }
+
   std::string volume_id;
   std::string target_path;  // absolute; checked by csi/
   bool readonly = true;

@@ -1,32 +1,12 @@
 #include "publish/remembered_requests.h"
 
-#include <string.h>
-
 #include <utility>
 
 namespace sscsi::publish {
-namespace {
-
-void wipe_string(std::string& text) {
-  if (!text.empty()) explicit_bzero(text.data(), text.size());
-}
-
-// The deleter of every remembered copy: the tokens and secrets are gone before the memory is.
-void wipe_and_delete(const PublishRequest* request) {
-  auto* owned = const_cast<PublishRequest*>(request);
-  wipe(*owned);
-  delete owned;
-}
-
-}  // namespace
-
-void wipe(PublishRequest& request) {
-  for (auto& [key, value] : request.volume_context) wipe_string(value);
-  for (auto& [key, value] : request.secrets) wipe_string(value);
-}
 
 void RememberedRequests::remember(const PublishRequest& request) {
-  Shared copy(new PublishRequest(request), wipe_and_delete);
+  // The copy wipes its tokens and secrets when its last user lets go (~PublishRequest).
+  Shared copy = std::make_shared<const PublishRequest>(request);
   Shared replaced;  // released (and wiped) outside the lock
   std::lock_guard lock(mutex_);
   Shared& slot = requests_[request.target_path];

@@ -2,7 +2,7 @@
 // The last PublishRequest each mounted target was published with, so that a refresh without a
 // kubelet republish (rotation, sscsi-ctl refresh) can send the provider the same attributes,
 // tokens and nodePublishSecretRef secrets. Held in memory only, never written anywhere; every
-// value is wiped (explicit_bzero) when the request is replaced or forgotten and its last user
+// value is wiped (~PublishRequest) when the request is replaced or forgotten and its last user
 // lets go of it. After a host restart nothing is remembered until the kubelet republishes.
 
 #include <map>
@@ -33,8 +33,5 @@ class RememberedRequests {
   mutable std::mutex mutex_;
   std::map<std::string, Shared> requests_;
 };
-
-// Overwrites every value of the request's volume_context and secrets with zeros.
-void wipe(PublishRequest& request);
 
 }  // namespace sscsi::publish

@@ -25,6 +25,20 @@ TEST(Attributes, SecretsJsonIsAnObjectEvenWhenEmpty) {
   EXPECT_EQ(secrets_json({{"k", "v\"q"}}), R"({"k":"v\"q"})");
 }
 
+TEST(Attributes, ControlCharactersAndNonAsciiAreWrittenAsJsonStrings) {
+  EXPECT_EQ(secrets_json({{"k", "a\nb\t\x01\\\x7f"}, {"\xc3\xa9", "\xe2\x82\xac"}}),
+            "{\"k\":\"a\\nb\\t\\u0001\\\\\x7f\",\"\xc3\xa9\":\"\xe2\x82\xac\"}");
+}
+
+TEST(Attributes, AnInvalidKeyIsNamedWithItsBadBytesReplaced) {
+  try {
+    secrets_json({{std::string("k\xff\n"), "v"}});
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "secret entry \"k\xef\xbf\xbd\\n\" is not valid UTF-8");
+  }
+}
+
 TEST(Attributes, InvalidUtf8NamesTheKeyNotTheValue) {
   try {
     attributes_json({{"objects", "ok"}}, {{"bad", std::string("canary\xff\xfe")}}, {});

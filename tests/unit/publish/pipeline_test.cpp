@@ -33,7 +33,7 @@ class ScriptedProvider final : public plugins::Provider {
   plugins::MountAnswer mount(const plugins::MountCall& call) override {
     std::lock_guard lock(mutex);
     ++calls;
-    last_call = call;
+    last_call.emplace(call);  // MountCall is not assignable (it would free its texts unwiped)
     return answer;
   }
 
@@ -56,7 +56,7 @@ class ScriptedProvider final : public plugins::Provider {
 
   std::mutex mutex;
   int calls = 0;
-  plugins::MountCall last_call;
+  std::optional<plugins::MountCall> last_call;
   plugins::MountAnswer answer = files({{"password", "p1"}});
 
  private:
@@ -204,14 +204,14 @@ TEST_F(PipelineTest, FirstMountWritesFilesOnTmpfsAndRecordsIt) {
 
 TEST_F(PipelineTest, ProviderSeesParametersOverlaidWithVolumeContext) {
   ASSERT_TRUE(publish(request()).ok());
-  EXPECT_EQ(provider_->last_call.attributes_json,
+  EXPECT_EQ(provider_->last_call->attributes_json,
             "{\"csi.storage.k8s.io/pod.name\":\"web-0\",\"csi.storage.k8s.io/pod.namespace\":"
             "\"team\",\"csi.storage.k8s.io/pod.uid\":\"uid-1\",\"csi.storage.k8s.io/"
             "serviceAccount.name\":\"web\",\"objects\":\"x\",\"region\":\"east\","
             "\"secretProviderClass\":\"app\"}");
-  EXPECT_EQ(provider_->last_call.secrets_json, "{\"clientid\":\"id-1\"}");
-  EXPECT_EQ(provider_->last_call.default_file_mode, 0644u);
-  EXPECT_TRUE(provider_->last_call.current_versions.empty());
+  EXPECT_EQ(provider_->last_call->secrets_json, "{\"clientid\":\"id-1\"}");
+  EXPECT_EQ(provider_->last_call->default_file_mode, 0644u);
+  EXPECT_TRUE(provider_->last_call->current_versions.empty());
 }
 
 TEST_F(PipelineTest, RepublishWithoutRotationIsIdempotentAndCallsNoProvider) {
@@ -231,8 +231,8 @@ TEST_F(PipelineTest, RepublishWithRotationRefreshesOncePerInterval) {
   ASSERT_TRUE(publish(request()).ok());
   EXPECT_EQ(provider_->calls, 2);
   EXPECT_EQ(read("password"), "p2");
-  ASSERT_EQ(provider_->last_call.current_versions.size(), 1u);
-  EXPECT_EQ(provider_->last_call.current_versions[0].version, "v1");
+  ASSERT_EQ(provider_->last_call->current_versions.size(), 1u);
+  EXPECT_EQ(provider_->last_call->current_versions[0].version, "v1");
   EXPECT_EQ(state_->load(target_.string())->objects[0].version, "v2");
 }
 
@@ -509,9 +509,9 @@ TEST_F(PipelineTest, ForcedRefreshSendsTheRememberedRequestAndReportsRotation) {
   ASSERT_TRUE(outcome.status.ok()) << outcome.status.message;
   EXPECT_TRUE(outcome.rotated);
   EXPECT_EQ(read("password"), "p2");
-  EXPECT_EQ(provider_->last_call.secrets_json, "{\"clientid\":\"id-1\"}");
-  ASSERT_EQ(provider_->last_call.current_versions.size(), 1u);
-  EXPECT_EQ(provider_->last_call.current_versions[0].version, "v1");
+  EXPECT_EQ(provider_->last_call->secrets_json, "{\"clientid\":\"id-1\"}");
+  ASSERT_EQ(provider_->last_call->current_versions.size(), 1u);
+  EXPECT_EQ(provider_->last_call->current_versions[0].version, "v1");
 
   const fs::path before = fs::read_symlink(target_ / "..data");
   outcome = pipeline_->refresh(target_.string(), true);

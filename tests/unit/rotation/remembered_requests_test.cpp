@@ -40,13 +40,5 @@ TEST(RememberedRequests, AHeldCopyStaysIntactWhenReplaced) {
   EXPECT_EQ(held->secrets.begin()->second, "s3cret");
 }
 
-TEST(RememberedRequests, WipeZeroesEveryValue) {
-  PublishRequest r = request("/a", "tok");
-  wipe(r);
-  EXPECT_EQ(r.volume_context.begin()->second, std::string(3, '\0'));
-  EXPECT_EQ(r.secrets.begin()->second, std::string(6, '\0'));
-  EXPECT_EQ(r.target_path, "/a");
-}
-
 }  // namespace
 }  // namespace sscsi::publish
