@@ -15,6 +15,7 @@
 
 #include "app/duration.h"
 #include "app/version.h"
+#include "mount/file_trust.h"
 
 namespace sscsi::app {
 namespace {
@@ -32,6 +33,7 @@ constexpr const char* kHelp = "help";
 constexpr const char* kVersion = "version";
 constexpr const char* kConfig = "config";
 constexpr const char* kPositional = "unexpected-argument";
+constexpr std::size_t kMaxConfigFileBytes = 1 << 20;
 
 struct Descriptions {
   po::options_description file_keys;     // accepted in the config file (and on the command line)
@@ -329,20 +331,15 @@ void refuse_positional_arguments(const po::variables_map& command_line) {
 }
 
 po::variables_map parse_config_file(const std::filesystem::path& file, const Descriptions& d) {
-  std::error_code status_error;
-  const auto status = std::filesystem::status(file, status_error);
-  if (status_error) {
-    throw UsageError(
-        fmt::format("cannot read config file {}: {}", file.string(), status_error.message()));
+  // The file chooses the plugin directory, the socket and the state directory: whoever may
+  // change it could run code as the host, so it is held to the plugins' owner and mode rules.
+  std::string text;
+  try {
+    text = mount::read_trusted_file(file, kMaxConfigFileBytes);
+  } catch (const std::runtime_error& error) {
+    throw UsageError(fmt::format("config file {} {}", file.string(), error.what()));
   }
-  if (!std::filesystem::is_regular_file(status)) {
-    throw UsageError(fmt::format("cannot read config file {}: not a regular file", file.string()));
-  }
-  std::ifstream in(file);
-  if (!in) {
-    throw UsageError(
-        fmt::format("cannot read config file {}: {}", file.string(), std::strerror(errno)));
-  }
+  std::istringstream in(text);
   po::variables_map values;
   try {
     po::store(po::parse_config_file(in, d.file_keys, /*allow_unregistered=*/false), values);

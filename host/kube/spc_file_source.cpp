@@ -1,14 +1,14 @@
 #include "kube/spc_file_source.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
 #include "kube/yaml/yaml_documents.h"
+#include "mount/file_trust.h"
 
 namespace sscsi::kube {
 namespace {
@@ -89,12 +89,14 @@ SecretProviderClass parse_document(const YAML::Node& doc, const std::string& whe
   return spc;
 }
 
+// A class file decides which secrets a pod gets and where the provider sends its credentials,
+// so it is held to the same owner and mode rules as the plugins.
 std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot be read", path.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  try {
+    return mount::read_trusted_file(path, kMaxFileBytes);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(fmt::format("{} {}", path.string(), e.what()));
+  }
 }
 
 bool is_yaml_name(const std::filesystem::path& path) {
@@ -131,6 +133,13 @@ std::vector<SecretProviderClass> parse_spc_yaml(const std::string& text,
 SpcFileSource::SpcFileSource(std::filesystem::path directory) : directory_(std::move(directory)) {}
 
 void SpcFileSource::refresh_locked() {
+  // Whoever may write the directory may add classes to it.
+  struct stat status {};
+  if (::stat(directory_.c_str(), &status) == 0) {
+    if (const auto problem = mount::ownership_problem(status)) {
+      throw std::runtime_error(fmt::format("--spc-dir {} {}", directory_.string(), *problem));
+    }
+  }
   std::map<std::filesystem::path, ParsedFile> next;
   std::error_code ec;
   for (std::filesystem::directory_iterator it(directory_, ec), end; !ec && it != end;
@@ -147,10 +156,6 @@ void SpcFileSource::refresh_locked() {
     }
     ParsedFile parsed{mtime, size, {}, {}};
     try {
-      if (size > kMaxFileBytes) {
-        throw std::runtime_error(
-            fmt::format("{}: larger than {} bytes", path.string(), kMaxFileBytes));
-      }
       parsed.classes = parse_spc_yaml(read_file(path), path.string());
     } catch (const std::exception& e) {
       parsed.error = e.what();

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "mount/file_trust.h"
 #include "plugins/plugin_text.h"
 
 namespace sscsi::plugins {
@@ -29,27 +30,7 @@ const char* file_type_name(mode_t mode) {
   return "of an unknown type";
 }
 
-std::string allowed_owners() {
-  const uid_t euid = geteuid();
-  return euid == 0 ? std::string("root (uid 0)")
-                   : fmt::format("root (uid 0) or the daemon's user (uid {})", euid);
-}
-
 }  // namespace
-
-std::optional<std::string> ownership_problem(const struct stat& st) {
-  if (st.st_uid != 0 && st.st_uid != geteuid()) {
-    return fmt::format("is owned by uid {}; it must be owned by {}", st.st_uid, allowed_owners());
-  }
-  const unsigned mode = st.st_mode & 07777;
-  if ((st.st_mode & S_IWOTH) != 0) {
-    return fmt::format("is world-writable (mode {:04o}); remove that permission (chmod o-w)", mode);
-  }
-  if ((st.st_mode & S_IWGRP) != 0) {
-    return fmt::format("is group-writable (mode {:04o}); remove that permission (chmod g-w)", mode);
-  }
-  return std::nullopt;
-}
 
 PluginDirectory::PluginDirectory(std::filesystem::path path) : path_(std::move(path)) {
   const std::string shown = path_.string();
@@ -75,7 +56,7 @@ PluginDirectory::PluginDirectory(std::filesystem::path path) : path_(std::move(p
     throw fail(fmt::format("cannot be examined: {}", errno_text(errno)));
   }
   if (!S_ISDIR(status.st_mode)) throw fail("was replaced while being checked");
-  if (const auto problem = ownership_problem(status)) throw fail(*problem);
+  if (const auto problem = mount::ownership_problem(status)) throw fail(*problem);
   std::error_code error;
   real_path_ = std::filesystem::canonical(path_, error);
   if (error) throw fail(fmt::format("cannot be resolved: {}", error.message()));
@@ -138,7 +119,7 @@ Outcome<UniqueFd> PluginDirectory::open_checked(const std::string& name) const {
     return Outcome<UniqueFd>::refused(
         fmt::format("is not a regular file (it is {})", file_type_name(status.st_mode)));
   }
-  if (const auto problem = ownership_problem(status)) {
+  if (const auto problem = mount::ownership_problem(status)) {
     return Outcome<UniqueFd>::refused(*problem);
   }
   // Only the check needed non-blocking opens (a FIFO must not hang the loader).

@@ -37,8 +37,4 @@ class PluginDirectory {
   UniqueFd fd_;
 };
 
-// Why a file or directory with status `st` may not be or hold a plugin (owner other than root
-// or the daemon's user, group- or world-writable), or nullopt.
-std::optional<std::string> ownership_problem(const struct stat& st);
-
 }  // namespace sscsi::plugins

@@ -218,7 +218,7 @@ TEST(HostCommandLine, ABadValueExitsTwoNamingTheOption) {
 TEST(HostCommandLine, AMissingConfigFileExitsTwo) {
   const auto run = run_to_end(kHost, {"--config", "/nonexistent/host.conf"}, kStopTimeout);
   EXPECT_EQ(run.exit_code, 2) << run.end;
-  EXPECT_NE(run.err.find("cannot read config file /nonexistent/host.conf: No such file or "
+  EXPECT_NE(run.err.find("config file /nonexistent/host.conf cannot be opened: No such file or "
                          "directory"),
             std::string::npos)
       << run.err;

@@ -1,6 +1,7 @@
 #include "app/options.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -322,10 +323,45 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{{"--state-dir=run/sscsi"},
                   "option --state-dir: \"run/sscsi\" must be an absolute path"},
         ErrorCase{{"--config=/nonexistent/sscsi-host.conf"},
-                  "cannot read config file /nonexistent/sscsi-host.conf: No such file or "
+                  "config file /nonexistent/sscsi-host.conf cannot be opened: No such file or "
                   "directory"},
-        ErrorCase{{"--config=/"}, "cannot read config file /: not a regular file"},
+        ErrorCase{{"--config=/"}, "config file / is not a regular file"},
         ErrorCase{{"--config", ""}, "option --config: the file name is empty"}));
+
+// The file picks the plugin directory: only root (or the host's user) may be able to change it.
+TEST_F(AppConfigFileTest, AFileOthersMayWriteOrOwnIsRefused) {
+  const std::string file = write("v = 2\n");
+  const auto parse_fails = [](const std::vector<std::string>& args) {
+    const EarlyExit exit = parse_exit(args);
+    EXPECT_EQ(exit.exit_code, kUsageExitCode);
+    return exit.err;
+  };
+  const auto message = [&](const std::string& problem) {
+    return "sscsi-host: config file " + file + " " + problem + " (see sscsi-host --help)\n";
+  };
+  ASSERT_EQ(chmod(file.c_str(), 0666), 0);
+  EXPECT_EQ(parse_fails({"--config", file}),
+            message("is world-writable (mode 0666); remove that permission (chmod o-w)"));
+  ASSERT_EQ(chmod(file.c_str(), 0620), 0);
+  EXPECT_EQ(parse_fails({"--config", file}),
+            message("is group-writable (mode 0620); remove that permission (chmod g-w)"));
+  ASSERT_EQ(chmod(file.c_str(), 0644), 0);
+  if (geteuid() == 0) {
+    ASSERT_EQ(chown(file.c_str(), 65534, 65534), 0);
+    EXPECT_EQ(parse_fails({"--config", file}),
+              message("is owned by uid 65534; it must be owned by root (uid 0)"));
+  }
+  ASSERT_EQ(chown(file.c_str(), geteuid(), getegid()), 0);
+  parse_ok({"--config", file});  // the same file, once fixed
+}
+
+TEST_F(AppConfigFileTest, AFifoIsRefusedWithoutBlocking) {
+  const fs::path fifo = dir_ / "host.conf";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const EarlyExit exit = parse_exit({"--config", fifo.string()});
+  EXPECT_EQ(exit.err, "sscsi-host: config file " + fifo.string() +
+                          " is not a regular file (see sscsi-host --help)\n");
+}
 
 TEST_F(AppConfigFileTest, ReadsEveryKeyFromTheFile) {
   const std::string config = write(

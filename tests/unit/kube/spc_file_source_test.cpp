@@ -1,6 +1,7 @@
 #include "kube/spc_file_source.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -170,6 +171,40 @@ TEST_F(SpcFileSourceTest, MissingDirectoryIsUnavailable) {
   EXPECT_EQ(error.message.rfind("--spc-dir " + (dir_ / "nope").string() + " cannot be listed: ", 0),
             0u)
       << error.message;
+}
+
+// Class files decide which secrets a pod gets: only root (or the host's user) may change them.
+TEST_F(SpcFileSourceTest, AClassFileOthersMayWriteIsNotReadAndSaysWhy) {
+  write("open.yaml", kFull);
+  ASSERT_EQ(chmod((dir_ / "open.yaml").c_str(), 0666), 0);
+  SpcFileSource source(dir_);
+  const SpcLookupError error = get_error(source, "team-a", "app-secrets");
+  EXPECT_EQ(error.kind, SpcLookupError::Kind::NotFound);
+  EXPECT_NE(error.message.find((dir_ / "open.yaml").string() +
+                               " is world-writable (mode 0666); remove that permission"),
+            std::string::npos)
+      << error.message;
+  ASSERT_EQ(chmod((dir_ / "open.yaml").c_str(), 0644), 0);
+  fs::last_write_time(dir_ / "open.yaml", fs::file_time_type::clock::now() + std::chrono::hours(1));
+  EXPECT_TRUE(std::holds_alternative<SecretProviderClass>(source.get("team-a", "app-secrets")));
+}
+
+TEST_F(SpcFileSourceTest, ADirectoryOthersMayWriteIsUnavailable) {
+  write("app.yaml", kFull);
+  ASSERT_EQ(chmod(dir_.c_str(), 0777), 0);
+  SpcFileSource source(dir_);
+  const SpcLookupError error = get_error(source, "team-a", "app-secrets");
+  EXPECT_EQ(error.kind, SpcLookupError::Kind::Unavailable);
+  EXPECT_EQ(error.message,
+            "--spc-dir " + dir_.string() +
+                " is world-writable (mode 0777); remove that permission (chmod o-w)");
+}
+
+TEST_F(SpcFileSourceTest, AFifoInTheDirectoryIsSkippedWithoutBlocking) {
+  write("app.yaml", kFull);
+  ASSERT_EQ(mkfifo((dir_ / "pipe.yaml").c_str(), 0644), 0);
+  SpcFileSource source(dir_);
+  EXPECT_TRUE(std::holds_alternative<SecretProviderClass>(source.get("team-a", "app-secrets")));
 }
 
 struct BadDocument {

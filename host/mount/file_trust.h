@@ -1,0 +1,26 @@
+#pragma once
+// Whether a file or directory may steer the host: plugins, plugin configurations, the host's
+// --config file, --spc-dir and its class files. Whoever may change one of them could load code
+// into the host, send credentials elsewhere or mount other secrets, so each must be owned by
+// root or the host's own user and must not be writable by group or others.
+
+#include <sys/stat.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace sscsi::mount {
+
+// Why an entry with status `st` fails that rule (a phrase such as "is world-writable (mode
+// 0666); remove that permission (chmod o-w)"), or nullopt.
+std::optional<std::string> ownership_problem(const struct stat& st);
+
+// The contents of `file`, a regular file that passes ownership_problem and holds at most
+// `max_bytes`. The file is opened once and checked through that descriptor, so what is checked
+// is what is read; a FIFO does not block. Throws std::runtime_error with a phrase meant to follow
+// the file's name ("is not a regular file", "cannot be opened: Permission denied", …).
+std::string read_trusted_file(const std::filesystem::path& file, std::size_t max_bytes);
+
+}  // namespace sscsi::mount
