@@ -60,6 +60,20 @@ std::optional<LinkError> ApiClusterLink::read_pod(const PodRef& pod, PodInfo& ou
         LinkError::Kind::Mismatch, "UnexpectedTargetPath",
         fmt::format("{} has uid {}, but the request is for pod uid {}", what, out.uid, pod.uid)};
   }
+  // The kubelet only asks for its own pods, in their own names. A request that does not is not
+  // the kubelet's: refuse it before its service account picks a shared answer or a token.
+  if (!node_name_.empty() && !out.node_name.empty() && out.node_name != node_name_) {
+    return LinkError{LinkError::Kind::Mismatch, "PodNotFound",
+                     fmt::format("{} is scheduled to node {}, not to this node ({})", what,
+                                 out.node_name, node_name_)};
+  }
+  if (!pod.service_account.empty() && !out.service_account.empty() &&
+      out.service_account != pod.service_account) {
+    return LinkError{LinkError::Kind::Mismatch, "PodNotFound",
+                     fmt::format("{} runs as service account {}, but the request names service "
+                                 "account {}",
+                                 what, out.service_account, pod.service_account)};
+  }
   if (out.terminating || out.phase == "Succeeded" || out.phase == "Failed") {
     return LinkError{LinkError::Kind::Mismatch, "PodNotFound",
                      fmt::format("{} is {}; not mounting for it", what,

@@ -78,7 +78,10 @@ Code code_for(kube::LinkError::Kind kind) {
 }
 
 kube::PodRef pod_of(const mount::MountRecord& record) {
-  return {.name = record.pod_name, .namespace_name = record.pod_namespace, .uid = record.pod_uid};
+  return {.name = record.pod_name,
+          .namespace_name = record.pod_namespace,
+          .uid = record.pod_uid,
+          .service_account = record.service_account};
 }
 
 // What the cluster link is told about a mount: the files are looked up in the answer that was
@@ -253,7 +256,8 @@ Status Pipeline::first_mount(const PublishRequest& request, Clock::time_point de
   const fs::path target = request.target_path;
   const kube::PodRef pod{.name = context_value(request, kPodNameKey),
                          .namespace_name = context_value(request, kPodNamespaceKey),
-                         .uid = context_value(request, kPodUidKey)};
+                         .uid = context_value(request, kPodUidKey),
+                         .service_account = context_value(request, kServiceAccountKey)};
   if (auto error = cluster_.check_pod(pod)) {
     metrics_.publish_error(provider_name, error->reason);
     return {code_for(error->kind), error->message};

@@ -325,6 +325,21 @@ INSTANTIATE_TEST_SUITE_P(
                       // another pod's name with this pod's uid (the target path's uid)
                       (*r.mutable_volume_context())["csi.storage.k8s.io/pod.name"] = "decoy";
                     }},
+        PublishCase{"PodOnAnotherNode",
+                    [](KubeBadInputTest& k) {
+                      k.pod_node_name = "another-node";
+                      return k.sync_class(json::array());
+                    },
+                    Code::FAILED_PRECONDITION,
+                    "is scheduled to node another-node, not to this node (integration-node)"},
+        PublishCase{
+            "ServiceAccountDiffersFromThePods",
+            [](KubeBadInputTest& k) { return k.sync_class(json::array()); },
+            Code::FAILED_PRECONDITION,
+            "runs as service account app, but the request names service account intruder", "victim",
+            [](auto& r) {
+              (*r.mutable_volume_context())["csi.storage.k8s.io/serviceAccount.name"] = "intruder";
+            }},
         PublishCase{"PodTerminating",
                     [](KubeBadInputTest& k) {
                       k.terminating_pod = true;

@@ -87,7 +87,7 @@ TestPod KubeHostTest::make_pod(const std::string& name, const json& owners) {
   PodOptions options;
   options.namespace_name = ns_;
   options.name = name;
-  options.node_name = kNodeName;
+  options.node_name = pod_node_name;
   options.service_account_name = "app";
   options.owner_references = owners;
   TestPod pod;

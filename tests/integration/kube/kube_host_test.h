@@ -58,8 +58,10 @@ class KubeHostTest : public ::testing::Test {
                                                const std::filesystem::path& ca_file,
                                                const std::string& token) const;
 
-  // A pod on this node, owned by `owners` (ownerReference objects), using ServiceAccount "app".
+  // A pod on `pod_node_name` (this node unless a test changes it), owned by `owners`
+  // (ownerReference objects), using ServiceAccount "app".
   TestPod make_pod(const std::string& name, const nlohmann::json& owners = nlohmann::json::array());
+  std::string pod_node_name = kNodeName;
   // A SecretProviderClass for the mock provider serving `objects`, syncing `secret_objects`.
   void make_spc(const std::string& name, const std::vector<MockObject>& objects,
                 const nlohmann::json& secret_objects = nlohmann::json::array(),

@@ -88,7 +88,7 @@ class ApiClusterLinkTest : public ::testing::Test {
   FakeApiClient event_api_;
   EventRecorder events_;
   ApiClusterLink link_;
-  PodRef pod_{.name = "web-1", .namespace_name = "team", .uid = "u-1"};
+  PodRef pod_{.name = "web-1", .namespace_name = "team", .uid = "u-1", .service_account = "web"};
   SecretProviderClass spc_;
 };
 
@@ -108,6 +108,10 @@ TEST_F(ApiClusterLinkTest, PodProblemsHaveTheirKinds) {
   terminating["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
   json finished = pod_json();
   finished["status"]["phase"] = "Succeeded";
+  json elsewhere = pod_json();
+  elsewhere["spec"]["nodeName"] = "node-b";
+  json other_account = pod_json();
+  other_account["spec"]["serviceAccountName"] = "batch";
   for (const Case& c : std::vector<Case>{
            {404, "", LinkError::Kind::NotFound, "Pod team/web-1 not found in the API server"},
            {403, "", LinkError::Kind::Forbidden, "Pod team/web-1: GET answered 403"},
@@ -115,6 +119,11 @@ TEST_F(ApiClusterLinkTest, PodProblemsHaveTheirKinds) {
            {200, pod_json("u-2").dump(), LinkError::Kind::Mismatch,
             "Pod team/web-1 has uid u-2, but the request is for pod uid u-1"},
            {200, terminating.dump(), LinkError::Kind::Mismatch, "is terminating"},
+           {200, elsewhere.dump(), LinkError::Kind::Mismatch,
+            "Pod team/web-1 is scheduled to node node-b, not to this node (node-a)"},
+           {200, other_account.dump(), LinkError::Kind::Mismatch,
+            "Pod team/web-1 runs as service account batch, but the request names service "
+            "account web"},
            {200, finished.dump(), LinkError::Kind::Mismatch, "is Succeeded"},
            {200, "{]", LinkError::Kind::Unavailable, "unusable answer"},
            {200, json{{"kind", "Pod"}}.dump(), LinkError::Kind::Unavailable, "metadata"}}) {
@@ -126,8 +135,31 @@ TEST_F(ApiClusterLinkTest, PodProblemsHaveTheirKinds) {
   }
 }
 
+// Without a node name (the host was given none) or a service account in the request, or before
+// the pod is scheduled, there is nothing to compare.
+TEST_F(ApiClusterLinkTest, NodeAndServiceAccountAreComparedOnlyWhenBothSidesHaveThem) {
+  json unscheduled = pod_json();
+  unscheduled["spec"].erase("nodeName");
+  api_.expect("GET", kPod, 200, unscheduled.dump());
+  EXPECT_EQ(link_.check_pod(pod_), std::nullopt);
+
+  json other_account = pod_json();
+  other_account["spec"]["serviceAccountName"] = "batch";
+  PodRef silent = pod_;
+  silent.service_account.clear();
+  api_.expect("GET", kPod, 200, other_account.dump());
+  EXPECT_EQ(link_.check_pod(silent), std::nullopt);
+
+  ApiClusterLink nameless(api_, events_, "");
+  json elsewhere = pod_json();
+  elsewhere["spec"]["nodeName"] = "node-b";
+  api_.expect("GET", kPod, 200, elsewhere.dump());
+  EXPECT_EQ(nameless.check_pod(pod_), std::nullopt);
+}
+
 TEST_F(ApiClusterLinkTest, ARequestWithoutItsPodIsRefusedWithoutARequest) {
-  const auto error = link_.check_pod({.name = "", .namespace_name = "team", .uid = "u-1"});
+  const auto error = link_.check_pod(
+      {.name = "", .namespace_name = "team", .uid = "u-1", .service_account = "web"});
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->kind, LinkError::Kind::Invalid);
   EXPECT_NE(error->message.find("podInfoOnMount"), std::string::npos);

@@ -27,7 +27,7 @@ struct ManualClock {
   }
 };
 
-const PodRef kPod{"web-1", "team", "u-1"};
+const PodRef kPod{"web-1", "team", "u-1", "web"};
 
 EventRecorderOptions options(ManualClock& clock) {
   EventRecorderOptions o;
@@ -66,7 +66,7 @@ TEST(KubeSyncEventRecorder, SameEventInsideTheWindowIsDroppedAndCounted) {
   // Another message, reason or pod is another event.
   EXPECT_TRUE(recorder.record(kPod, EventType::Warning, kReasonMountRotationFailed, "m2"));
   EXPECT_TRUE(recorder.record(kPod, EventType::Warning, kReasonSecretRotationFailed, "m"));
-  EXPECT_TRUE(recorder.record({"web-2", "team", "u-2"}, EventType::Warning,
+  EXPECT_TRUE(recorder.record({"web-2", "team", "u-2", "web"}, EventType::Warning,
                               kReasonMountRotationFailed, "m"));
   clock.seconds += 1;  // 300 s after the first: the window has passed
   EXPECT_TRUE(recorder.record(kPod, EventType::Warning, kReasonMountRotationFailed, "m"));

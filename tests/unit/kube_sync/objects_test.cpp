@@ -89,7 +89,7 @@ TEST(KubeSyncPodStatusObject, HasTheUpstreamShapeWithObjectsSortedById) {
 
 TEST(KubeSyncEvent, BuildsALegacyCoreV1EventForThePod) {
   EventInfo info;
-  info.pod = {"web-1", "team", "u-1"};
+  info.pod = {"web-1", "team", "u-1", "web"};
   info.type = EventType::Warning;
   info.reason = kReasonFailedToCreateSecret;
   info.message = "Secret team/app: file matching objectName x not found in the pod";
@@ -115,7 +115,7 @@ TEST(KubeSyncEvent, BuildsALegacyCoreV1EventForThePod) {
 
 TEST(KubeSyncEvent, NameOfALongPodNameStaysAValidSubdomain) {
   EventInfo info;
-  info.pod = {std::string(250, 'w'), "team", "u"};
+  info.pod = {std::string(250, 'w'), "team", "u", "web"};
   info.name_suffix = 0xffffffffffffffff;
   const std::string name = event_object(info)["metadata"]["name"];
   EXPECT_LE(name.size(), 253u);
