@@ -1,8 +1,13 @@
 #include "sscsi-ctl/commands.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -44,6 +49,19 @@ struct Session {
     return kCsiError;
   }
 };
+
+// sscsi-ctl sends --secret values and service-account tokens to the socket. A socket that
+// neither root nor this user owns was made by someone else (on a shared machine the default
+// /tmp/csi.sock can be taken first): nothing is sent to it.
+std::optional<std::string> socket_owner_problem(const std::filesystem::path& socket) {
+  struct stat status {};
+  if (::stat(socket.c_str(), &status) != 0) return std::nullopt;  // gRPC says what is missing
+  if (status.st_uid == 0 || status.st_uid == ::geteuid()) return std::nullopt;
+  return fmt::format(
+      "{} is owned by uid {}, not by root or this user (uid {}), so it is not sscsi-host's "
+      "socket; nothing was sent to it",
+      socket.string(), status.st_uid, ::geteuid());
+}
 
 int usage_error(std::ostream& err, std::string_view message) {
   fmt::print(err, "sscsi-ctl: {}\nRun 'sscsi-ctl --help' for usage.\n", message);
@@ -182,6 +200,10 @@ int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return usage_error(err, error.what());
   }
   const CtlOptions& options = std::get<CtlOptions>(parsed);
+  if (const auto problem = socket_owner_problem(socket)) {
+    fmt::print(err, "error: {}\n", *problem);
+    return kCsiError;
+  }
   const Session session{
       out, err, grpc::CreateChannel("unix:" + socket.string(), grpc::InsecureChannelCredentials()),
       options.timeout};

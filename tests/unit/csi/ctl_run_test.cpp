@@ -3,6 +3,8 @@
 
 #include "sscsi-ctl/commands.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -152,6 +154,25 @@ TEST_F(CsiCtlRun, UnreachableDriverIsUnavailable) {
   const Result result = run({"probe"});
   EXPECT_EQ(result.status, 1);
   EXPECT_EQ(result.err.rfind("error: UNAVAILABLE: ", 0), 0u) << result.err;
+}
+
+// A socket someone else made (the default /tmp/csi.sock can be taken first) gets no request,
+// so no --secret value or token reaches it.
+TEST_F(CsiCtlRun, ASocketOwnedByAnotherUserIsNotSentAnything) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to give the socket away";
+  start();
+  const std::string socket = server_->socket_path().string();
+  ASSERT_EQ(chown(socket.c_str(), 65534, 65534), 0);
+  std::vector<std::string> args = publish_args();
+  args.insert(args.end(), {"--secret", "clientsecret=s3cr3t"});
+  const Result result = run(args);
+  EXPECT_EQ(result.status, 1);
+  EXPECT_EQ(result.err, "error: " + socket +
+                            " is owned by uid 65534, not by root or this user (uid 0), so it is "
+                            "not sscsi-host's socket; nothing was sent to it\n");
+  EXPECT_TRUE(publisher_.published().empty());
+  ASSERT_EQ(chown(socket.c_str(), 0, 0), 0);
+  EXPECT_EQ(run({"probe"}).status, 0);  // the same socket, given back
 }
 
 TEST_F(CsiCtlRun, UsageErrorsExitTwo) {
