@@ -18,8 +18,12 @@ class CallControl {
   CallControl() = default;
   CallControl(Clock::time_point deadline, std::function<bool()> cancelled);
 
+  // How much earlier than the host the plugin stops at most (5% of the time left, up to this).
+  static constexpr std::chrono::milliseconds kHostReserve{500};
+
   // The host's absolute deadline (milliseconds since the Unix epoch, as in
-  // sscsi_mount_request.deadline_unix_ms; <= 0 means none) mapped onto the steady clock.
+  // sscsi_mount_request.deadline_unix_ms; <= 0 means none) mapped onto the steady clock, less
+  // a reserve (see kHostReserve) for the answer to reach the host before it stops waiting.
   static CallControl until_unix_ms(int64_t deadline_unix_ms, std::function<bool()> cancelled);
 
   // True once the deadline has passed or `cancelled` says so.

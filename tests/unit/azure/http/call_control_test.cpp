@@ -46,6 +46,11 @@ TEST(CallControl, UnixDeadlineMapsOntoTheSteadyClock) {
   EXPECT_GT(soon.remaining(), milliseconds(1000));
   EXPECT_LE(soon.remaining(), milliseconds(2000));
   EXPECT_TRUE(CallControl::until_unix_ms(now_ms - 10, {}).stop_requested());
+  // The plugin stops before the host: 5% of the time left, at most kHostReserve.
+  EXPECT_LE(soon.remaining(), milliseconds(1900));
+  const CallControl later = CallControl::until_unix_ms(now_ms + 30000, {});
+  EXPECT_LE(later.remaining(), milliseconds(30000) - CallControl::kHostReserve);
+  EXPECT_GT(later.remaining(), milliseconds(28000));
   EXPECT_FALSE(CallControl::until_unix_ms(0, {}).has_deadline());
 }
 
