@@ -64,12 +64,7 @@ void remove_leftovers(const fs::path& target, const std::vector<layout::TopLevel
     const bool leftover = entry.name == layout::kDataTempLink ||
                           (layout::is_version_dir_name(entry.name) && entry.name != current);
     if (!leftover) continue;
-    std::error_code ec;
-    fs::remove_all(target / entry.name, ec);
-    if (ec) {
-      throw Error(fmt::format("cannot remove the leftover {}: {}", (target / entry.name).string(),
-                              ec.message()));
-    }
+    platform::remove_tree(target / entry.name);
   }
 }
 
@@ -177,8 +172,11 @@ WriteResult write_payload(const fs::path& target, const std::vector<PayloadFile>
       platform::replace_symlink(target / layout::kDataLink, result.version_dir,
                                 target / layout::kDataTempLink);
     } catch (...) {
-      std::error_code ignored;  // the original error is the one worth reporting
-      fs::remove_all(version_dir, ignored);
+      try {
+        platform::remove_tree(version_dir);
+      } catch (const Error&) {
+        // the original error is the one worth reporting
+      }
       throw;
     }
     result.swapped = true;
@@ -188,13 +186,13 @@ WriteResult write_payload(const fs::path& target, const std::vector<PayloadFile>
   // repairs links and leftovers.
   sync_user_links(target, entries, first_elements);
   if (result.swapped && current) {
-    std::error_code ec;
-    fs::remove_all(target / *current, ec);
-    if (ec) {
-      throw Error(
-          fmt::format("the new version is in place, but the old version directory {} "
-                      "could not be removed: {}",
-                      (target / *current).string(), ec.message()));
+    try {
+      platform::remove_tree(target / *current);
+    } catch (const Error& error) {
+      throw Error(fmt::format("the new version is in place, but the old version directory "
+                              "could not be removed: {}",
+                              error.what()),
+                  error.sys_errno());
     }
   }
   return result;

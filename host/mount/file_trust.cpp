@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "mount/unique_fd.h"
+
 namespace sscsi::mount {
 namespace {
 
@@ -18,20 +20,6 @@ std::string allowed_owners() {
 }
 
 std::string errno_text(int error) { return std::generic_category().message(error); }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -50,7 +38,7 @@ std::optional<std::string> ownership_problem(const struct stat& st) {
 }
 
 std::string read_trusted_file(const std::filesystem::path& file, std::size_t max_bytes) {
-  const Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  const UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (fd.get() < 0) throw std::runtime_error("cannot be opened: " + errno_text(errno));
   struct stat status {};
   if (::fstat(fd.get(), &status) != 0) {

@@ -17,8 +17,10 @@
 namespace sscsi::mount::platform {
 
 // Mounts a fresh tmpfs at `target` (an existing directory) with `size=<size_bytes>,mode=0755`
-// and nosuid, nodev, noexec. Refuses a size of 0 (tmpfs reads it as "unlimited") and a target
-// that is already a mount point (stacking would hide the mount below it).
+// and nosuid, nodev, noexec. Refuses a size of 0 (tmpfs reads it as "unlimited"), a target that
+// is a symlink (ELOOP) and one that is already a mount point (stacking would hide the mount
+// below it). The directory that is checked is the one mounted on: the mount goes through its
+// descriptor, so /proc must be mounted.
 void mount_tmpfs(const std::filesystem::path& target, std::uint64_t size_bytes);
 
 // Whether `target` itself is the root of a mount (bind mounts included). A path that does not
@@ -41,6 +43,12 @@ void write_new_file(const std::filesystem::path& file, std::span<const std::uint
 
 // Reads a regular file (a symlink is refused, not followed) with its permission bits.
 StoredFile read_file(const std::filesystem::path& file);
+
+// Removes `path` and, when it is a directory, everything below it, like `rm -rf`, but never
+// through a symlink: each directory is opened without following one and emptied through that
+// descriptor, so swapping a directory for a symlink meanwhile cannot send the removal outside
+// the tree. A missing `path` is not an error.
+void remove_tree(const std::filesystem::path& path);
 
 // Creates the symlink `link` → `points_to` (a relative target, stored as given).
 void make_symlink(const std::filesystem::path& link, const std::string& points_to);

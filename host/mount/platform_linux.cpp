@@ -1,5 +1,6 @@
 // Linux implementation of the platform seam (platform.h).
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -8,10 +9,14 @@
 #include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <string_view>
+#include <vector>
 
 #include "mount/error.h"
 #include "mount/mountinfo.h"
 #include "mount/platform.h"
+#include "mount/unique_fd.h"
 
 namespace sscsi::mount::platform {
 
@@ -32,28 +37,6 @@ std::string describe_errno(int err) {
   throw Error(fmt::format("{}: {}{}", what, describe_errno(err), hint), err);
 }
 
-// Closes a descriptor on every path out of a function.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // Closes now and reports close's error (a write error can surface only here on some
-  // filesystems).
-  int close_checked() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc == 0 ? 0 : errno;
-  }
-
- private:
-  int fd_;
-};
-
 std::string_view space_hint(int err) {
   if (err == ENOSPC || err == EDQUOT) {
     return "; the volume is full: raise its size limit (during a refresh it holds the old and "
@@ -67,46 +50,61 @@ std::string_view privilege_hint(int err) {
   return {};
 }
 
-}  // namespace
-
-void mount_tmpfs(const fs::path& target, std::uint64_t size_bytes) {
-  if (size_bytes == 0) {
-    throw Error(
-        fmt::format("cannot mount tmpfs at {}: the size limit must be more than 0 bytes "
-                    "(tmpfs would read 0 as unlimited)",
-                    target.string()));
-  }
-  if (is_mount_point(target)) {
-    throw Error(fmt::format("cannot mount tmpfs at {}: it is already a mount point; unmount it "
-                            "first",
-                            target.string()),
-                EBUSY);
-  }
-  const std::string options = fmt::format("size={},mode=0755", size_bytes);
-  if (::mount("tmpfs", target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-              options.c_str()) != 0) {
-    const int err = errno;
-    std::string_view hint = privilege_hint(err);
-    if (err == ENOENT) hint = "; the directory does not exist";
-    if (err == ENOTDIR) hint = "; it is not a directory";
-    fail(err, fmt::format("cannot mount tmpfs ({}) at {}", options, target.string()), hint);
-  }
-}
-
-bool is_mount_point(const fs::path& target) {
+// Whether the entry at (`dir_fd`, `path`) is the root of a mount; `shown` names it in errors
+// and for the mountinfo fallback. A missing entry is not a mount point.
+bool mount_root_at(int dir_fd, const char* path, int flags, const fs::path& shown) {
   struct statx info {};
-  if (::statx(AT_FDCWD, target.c_str(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_TYPE, &info) !=
-      0) {
+  if (::statx(dir_fd, path, flags | AT_NO_AUTOMOUNT, STATX_TYPE, &info) != 0) {
     const int err = errno;
     if (err == ENOENT || err == ENOTDIR) return false;
-    fail(err, fmt::format("cannot check whether {} is a mount point", target.string()));
+    fail(err, fmt::format("cannot check whether {} is a mount point", shown.string()));
   }
   // Linux >= 5.8 says directly whether the path is the root of a mount: exact for tmpfs and
   // bind mounts alike, and O(1). Older kernels leave the bit out of the mask; then mountinfo.
   if ((info.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) != 0) {
     return (info.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
   }
-  return mountinfo_lists_mount_point(target);
+  return mountinfo_lists_mount_point(shown);
+}
+
+}  // namespace
+
+void mount_tmpfs(const fs::path& target, std::uint64_t size_bytes) {
+  const std::string options = fmt::format("size={},mode=0755", size_bytes);
+  const auto refuse = [&](std::string_view why, int err) {
+    throw Error(fmt::format("cannot mount tmpfs at {}: {}", target.string(), why), err);
+  };
+  if (size_bytes == 0) {
+    refuse("the size limit must be more than 0 bytes (tmpfs would read 0 as unlimited)", EINVAL);
+  }
+  // The directory is opened once, without following a final symlink, and everything below
+  // goes through that descriptor: the tmpfs lands on the directory that was checked, even if
+  // the path is switched to a symlink in between.
+  const UniqueFd dir(::open(target.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  if (dir.get() < 0) {
+    const int err = errno;
+    if (err == ENOENT) refuse("the directory does not exist", err);
+    fail(err, fmt::format("cannot open {}", target.string()));
+  }
+  struct stat info {};
+  if (::fstat(dir.get(), &info) != 0) fail(errno, fmt::format("cannot stat {}", target.string()));
+  if (S_ISLNK(info.st_mode)) refuse("it is a symbolic link; mounts never follow one", ELOOP);
+  if (!S_ISDIR(info.st_mode)) refuse("it is not a directory", ENOTDIR);
+  if (mount_root_at(dir.get(), "", AT_EMPTY_PATH, target)) {
+    refuse("it is already a mount point; unmount it first", EBUSY);
+  }
+  const std::string through_fd = fmt::format("/proc/self/fd/{}", dir.get());
+  if (::mount("tmpfs", through_fd.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              options.c_str()) != 0) {
+    const int err = errno;
+    std::string_view hint = privilege_hint(err);
+    if (err == ENOENT) hint = "; the directory was removed meanwhile, or /proc is not mounted";
+    fail(err, fmt::format("cannot mount tmpfs ({}) at {}", options, target.string()), hint);
+  }
+}
+
+bool is_mount_point(const fs::path& target) {
+  return mount_root_at(AT_FDCWD, target.c_str(), AT_SYMLINK_NOFOLLOW, target);
 }
 
 bool unmount(const fs::path& target) {
@@ -136,7 +134,7 @@ void make_dir(const fs::path& dir, std::uint32_t mode) {
 }
 
 void write_new_file(const fs::path& file, std::span<const std::uint8_t> bytes, std::uint32_t mode) {
-  Fd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (fd.get() < 0) {
     const int err = errno;
     fail(err, fmt::format("cannot create file {}", file.string()), space_hint(err));
@@ -158,7 +156,9 @@ void write_new_file(const fs::path& file, std::span<const std::uint8_t> bytes, s
     err = errno;
     what = fmt::format("cannot set mode {:#o} on {}", mode, file.string());
   }
-  if (err == 0 && (err = fd.close_checked()) != 0) {
+  // close's own error counts: on some filesystems a write error surfaces only there.
+  if (err == 0 && ::close(fd.release()) != 0) {
+    err = errno;
     what = fmt::format("cannot finish writing {}", file.string());
   }
   if (err != 0) {
@@ -168,7 +168,7 @@ void write_new_file(const fs::path& file, std::span<const std::uint8_t> bytes, s
 }
 
 StoredFile read_file(const fs::path& file) {
-  Fd fd(::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  UniqueFd fd(::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) {
     const int err = errno;
     if (err == ELOOP) {
@@ -198,6 +198,75 @@ StoredFile read_file(const fs::path& file) {
   }
   out.data.resize(done);
   return out;
+}
+
+namespace {
+
+// Deep enough for any payload (paths are shorter than PATH_MAX) and well below the descriptor
+// limit: each level holds one descriptor open.
+constexpr int kMaxTreeDepth = 256;
+
+// The names in the directory `dir_fd` (without . and ..), read to the end before anything is
+// removed, so removal does not disturb the listing.
+std::vector<std::string> names_in(int dir_fd, const fs::path& shown) {
+  // fdopendir takes over the descriptor it gets; the caller keeps its own for unlinkat.
+  const int listing_fd = ::dup(dir_fd);
+  if (listing_fd < 0) fail(errno, fmt::format("cannot list {}", shown.string()));
+  const std::unique_ptr<DIR, int (*)(DIR*)> listing(::fdopendir(listing_fd), ::closedir);
+  if (!listing) {
+    const int err = errno;
+    ::close(listing_fd);
+    fail(err, fmt::format("cannot list {}", shown.string()));
+  }
+  std::vector<std::string> names;
+  for (;;) {
+    errno = 0;
+    const dirent* entry = ::readdir(listing.get());
+    if (entry == nullptr) break;
+    const std::string_view name = entry->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  if (errno != 0) fail(errno, fmt::format("cannot list {}", shown.string()));
+  return names;
+}
+
+void remove_entry_at(int parent_fd, const std::string& name, const fs::path& shown, int depth) {
+  // Files and symlinks go with one unlinkat, which never follows a link.
+  if (::unlinkat(parent_fd, name.c_str(), 0) == 0) return;
+  int err = errno;
+  if (err == ENOENT) return;
+  if (err != EISDIR) fail(err, fmt::format("cannot remove {}", shown.string()));
+  if (depth == kMaxTreeDepth) {
+    throw Error(fmt::format("cannot remove {}: it is nested more than {} directories deep",
+                            shown.string(), kMaxTreeDepth),
+                ELOOP);
+  }
+  const UniqueFd dir(
+      ::openat(parent_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (dir.get() < 0) {
+    err = errno;
+    if (err == ENOENT) return;
+    // ELOOP or ENOTDIR: the directory was replaced by a symlink or a file since unlinkat.
+    fail(err, fmt::format("cannot open directory {} (was it replaced meanwhile?)", shown.string()));
+  }
+  for (const std::string& child : names_in(dir.get(), shown)) {
+    remove_entry_at(dir.get(), child, shown / child, depth + 1);
+  }
+  if (::unlinkat(parent_fd, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT) {
+    fail(errno, fmt::format("cannot remove directory {}", shown.string()));
+  }
+}
+
+}  // namespace
+
+void remove_tree(const fs::path& path) {
+  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  const UniqueFd parent_fd(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (parent_fd.get() < 0) {
+    if (errno == ENOENT) return;
+    fail(errno, fmt::format("cannot open directory {}", parent.string()));
+  }
+  remove_entry_at(parent_fd.get(), path.filename().string(), path, 0);
 }
 
 void make_symlink(const fs::path& link, const std::string& points_to) {

@@ -49,9 +49,7 @@ void clear_volume(const fs::path& target) {
   // directory that is already gone without the link being gone too.
   std::vector<layout::TopLevelEntry> entries = layout::top_level_entries(target);
   const auto remove = [&](const layout::TopLevelEntry& entry) {
-    const fs::path path = target / entry.name;
-    fs::remove_all(path, ec);
-    if (ec) throw Error(fmt::format("cannot remove {}: {}", path.string(), ec.message()));
+    platform::remove_tree(target / entry.name);
   };
   for (const auto& entry : entries) {
     if (entry.kind == layout::EntryKind::UserLink) remove(entry);

@@ -11,10 +11,12 @@
 #include <memory>
 #include <string>
 
+#include "mount/unique_fd.h"
 #include "plugins/outcome.h"
-#include "plugins/unique_fd.h"
 
 namespace sscsi::plugins {
+
+using mount::UniqueFd;
 
 class LoadedLibrary {
  public:

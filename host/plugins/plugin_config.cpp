@@ -11,7 +11,7 @@
 #include <system_error>
 
 #include "mount/file_trust.h"
-#include "plugins/unique_fd.h"
+#include "mount/unique_fd.h"
 
 namespace sscsi::plugins {
 namespace {
@@ -62,7 +62,7 @@ Outcome<std::string> read_plugin_config(const std::filesystem::path& file) {
   const auto refused = [&](const std::string& problem) {
     return Outcome<std::string>::refused(fmt::format("config file {} {}", shown, problem));
   };
-  UniqueFd fd(::open(shown.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  mount::UniqueFd fd(::open(shown.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (!fd.valid()) {
     return refused(fmt::format("cannot be opened: {}", std::generic_category().message(errno)));
   }

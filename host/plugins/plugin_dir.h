@@ -12,10 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "mount/unique_fd.h"
 #include "plugins/outcome.h"
-#include "plugins/unique_fd.h"
 
 namespace sscsi::plugins {
+
+using mount::UniqueFd;
 
 class PluginDirectory {
  public:

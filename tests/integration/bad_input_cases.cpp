@@ -294,8 +294,8 @@ std::vector<BadInput> request_cases() {
 std::vector<BadInput> target_state_cases() {
   return {
       target_state_case("target_is_a_regular_file", Code::INTERNAL,
-                        "preparing {target}: cannot mount tmpfs (size=67108864,mode=0755) at "
-                        "{target}: Not a directory (ENOTDIR); it is not a directory",
+                        "preparing {target}: cannot mount tmpfs at {target}: it is not a "
+                        "directory",
                         [](const CaseEnv& env) { write_text(env.target, "not a directory"); }),
       target_state_case("target_parent_missing", Code::FAILED_PRECONDITION,
                         "the parent directory of {target} does not exist",

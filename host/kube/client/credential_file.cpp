@@ -9,33 +9,23 @@
 
 #include <fmt/format.h>
 
+#include "mount/unique_fd.h"
+
 namespace sscsi::kube {
 namespace {
+
+using mount::UniqueFd;
 
 std::string os_error(const std::filesystem::path& path, const char* doing, int error) {
   return fmt::format("{}: cannot {}: {}", path.string(), doing, std::strerror(error));
 }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
 std::variant<SecretString, std::string> read_credential_file(const std::filesystem::path& path) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer (for ever, at
   // start-up); the regular-file check below then refuses it. Reads of regular files ignore it.
-  const Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  const UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (fd.get() < 0) return os_error(path, "read", errno);
   struct stat info {};
   if (fstat(fd.get(), &info) != 0) return os_error(path, "read", errno);

@@ -117,6 +117,22 @@ TEST(Tmpfs, MissingTargetIsAClearError) {
   }
 }
 
+TEST(Tmpfs, ASymlinkTargetIsRefusedAndNotFollowed) {
+  TempDir temp;
+  const fs::path real = temp.path() / "real";
+  fs::create_directory(real);
+  fs::create_symlink(real, temp.path() / "link");
+  try {
+    platform::mount_tmpfs(temp.path() / "link", 1024 * 1024);
+    FAIL() << "mounted through a symlink";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.sys_errno(), ELOOP);
+    EXPECT_NE(std::string(error.what()).find("is a symbolic link"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_FALSE(platform::is_mount_point(real));
+}
+
 TEST(Tmpfs, UnmountingWhatIsNotMountedIsNotAnError) {
   TempDir temp;
   EXPECT_FALSE(platform::unmount(temp.path()));

@@ -1,11 +1,12 @@
 #pragma once
-// Owns one file descriptor and closes it exactly once.
+// Owns one file descriptor and closes it exactly once (plugins, trusted files, the mount
+// platform and the credential files all use it).
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace sscsi::plugins {
+namespace sscsi::mount {
 
 class UniqueFd {
  public:
@@ -33,4 +34,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace sscsi::plugins
+}  // namespace sscsi::mount
