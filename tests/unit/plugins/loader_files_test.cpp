@@ -1,12 +1,18 @@
 // File-level checks of the loader: the plugin directory, ownership, permissions, symlinks, file
 // types, and that a refused or unloaded library leaves nothing behind.
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <random>
 #include <stdexcept>
+#include <thread>
 
 #include "test_support.h"
 
@@ -214,6 +220,50 @@ TEST_F(PluginLoaderFiles, TheSameFileUnderTwoNamesIsLoadedOnce) {
             fmt::format("is the same file as {}, which is already loaded", first.string()));
   // The refusal must not have unloaded the first one.
   EXPECT_TRUE(provider("good").mount(make_call()).ok);
+}
+
+// The file checked is the file loaded: while the loader runs, another thread keeps exchanging
+// the good plugin with a world-writable one (renameat2 RENAME_EXCHANGE, atomic). Each round
+// loads the good plugin or refuses the world-writable file; the other plugin never loads.
+TEST_F(PluginLoaderFiles, AFileSwappedWhileLoadingIsLoadedOnlyIfItWasChecked) {
+  const fs::path plugin = dir_.add_plugin("good", "plugin.so");
+  const fs::path other = dir_.add_plugin("metrics", "other.not-loaded");
+  fs::permissions(other, fs::perms(0777));
+  logs_.set_level(spdlog::level::off);
+  std::atomic<bool> stop{false};
+  std::thread swapper([&] {
+    std::mt19937 random{std::random_device{}()};
+    while (!stop) {
+      ::renameat2(AT_FDCWD, plugin.c_str(), AT_FDCWD, other.c_str(), RENAME_EXCHANGE);
+      const auto until =
+          std::chrono::steady_clock::now() +
+          std::chrono::microseconds(std::uniform_int_distribution<int>{0, 50}(random));
+      while (std::chrono::steady_clock::now() < until) {
+      }
+    }
+  });
+  int loaded = 0;
+  int refused = 0;
+  for (int round = 0; round < 200; ++round) {
+    registry_.emplace();
+    const LoadReport report = load();
+    if (report.loaded.empty()) {
+      ASSERT_EQ(report.refused.size(), 1u);
+      EXPECT_EQ(report.refused[0].reason,
+                "is world-writable (mode 0777); remove that permission (chmod o-w)");
+      ++refused;
+    } else {
+      ASSERT_EQ(report.loaded, std::vector<std::string>{"good"}) << "round " << round;
+      ++loaded;
+    }
+  }
+  stop = true;
+  swapper.join();
+  EXPECT_GT(loaded, 0);
+  EXPECT_GT(refused, 0);
+  RecordProperty("loaded", loaded);
+  RecordProperty("refused", refused);
+  dir_.keep();  // the last round's plugin stays loaded until the fixture ends
 }
 
 TEST_F(PluginLoaderFiles, RefusedLibrariesAreUnloadedAndTheirDescriptorsClosed) {
