@@ -52,6 +52,7 @@ std::vector<Action> startup_actions() {
       // format; it starts no thread, so the signals are still blocked before any thread exists.
       {"init_logging", actions::init_logging},
       {"block_signals", actions::block_signals},
+      {"protect_memory", actions::protect_memory},
       {"log_startup", actions::log_startup},
       {"load_plugins", actions::load_plugins},
       {"check_required_plugins", actions::check_required_plugins},

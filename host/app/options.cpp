@@ -97,6 +97,9 @@ Descriptions make_descriptions() {
      "since a refresh briefly holds the old and the new version")
     ("allow-any-target", flag()->default_value(bool_text(defaults.allow_any_target)),
      "accept any absolute target path, not only kubelet pod-volume paths (standalone use)")
+    ("allow-core-dumps", flag()->default_value(bool_text(defaults.allow_core_dumps)),
+     "keep the process dumpable: a core dump would hold the secrets and tokens in memory "
+     "(debugging only)")
     ("state-dir", text()->value_name("DIR")->default_value(defaults.state_dir.string()),
      "absolute directory for the host's own state (mount records)")
     ("spc-dir", text()->value_name("DIR")->default_value(defaults.spc_dir.string(), "\"\""),
@@ -280,6 +283,8 @@ Options resolve(const std::vector<Layer>& layers) {
               [&](const std::string& value) { options.tmpfs_size_bytes = parse_size(value); });
   read_option(layers, "allow-any-target",
               [&](const std::string& value) { options.allow_any_target = parse_bool(value); });
+  read_option(layers, "allow-core-dumps",
+              [&](const std::string& value) { options.allow_core_dumps = parse_bool(value); });
   read_option(layers, "spc-dir", [&](const std::string& value) { options.spc_dir = value; });
   read_option(layers, "kubeconfig", [&](const std::string& value) { options.kubeconfig = value; });
   read_option(layers, "kube-api-qps", [&](const std::string& value) {

@@ -43,6 +43,9 @@ struct Options {
   std::uint64_t tmpfs_size_bytes = 64ull << 20;
   // Accept any absolute target path, not only kubelet pod-volume paths (standalone use, tests).
   bool allow_any_target = false;
+  // Leave the process dumpable: core dumps and same-user /proc/<pid>/mem or ptrace access then
+  // see every secret and token in memory. For debugging only.
+  bool allow_core_dumps = false;
 
   std::filesystem::path state_dir = "/run/sscsi";  // absolute
   std::filesystem::path spc_dir;                   // empty = no standalone SecretProviderClasses

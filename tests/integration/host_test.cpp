@@ -1,8 +1,12 @@
 // sscsi-host as a process: start, plugin loading lines, signals, exit codes, --help, --version,
 // JSON logs and the example configuration. Paths come from CMake (see CMakeLists.txt).
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <chrono>
 #include <csignal>
@@ -125,6 +129,52 @@ TEST_F(HostTest, IgnoresSighupAndKeepsRunning) {
   host.send_signal(SIGTERM);
   ASSERT_TRUE(host.wait_for_exit(kStopTimeout)) << host.err();
   EXPECT_EQ(host.exit_code(), 0) << host.describe_end();
+}
+
+constexpr uid_t kNobody = 65534;
+
+// errno of opening /proc/<pid>/environ from a child running as `uid` (0: it could be opened).
+int environ_open_errno_as(uid_t uid, pid_t pid) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/environ";
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (::setresgid(uid, uid, uid) != 0 || ::setresuid(uid, uid, uid) != 0) ::_exit(255);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    ::_exit(fd >= 0 ? 0 : errno);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// A process of the host's own user cannot read its memory or environment, and no core dump is
+// written: the host runs as nobody here, so that "the same user" is not root, who may anyway.
+TEST_F(HostTest, IsNotDumpableUnlessCoreDumpsAreAllowed) {
+  add_plugin(kMockPlugin);
+  // The binary is copied where nobody may run it, whichever directory holds the checkout.
+  const fs::path host_copy = run_dir_ / "sscsi-host";
+  fs::copy_file(kHost, host_copy);
+  fs::permissions(host_copy, fs::perms(0755));
+  ASSERT_EQ(::chown(run_dir_.c_str(), kNobody, kNobody), 0);
+  const auto as_nobody = [&](std::vector<std::string> extra) {
+    std::vector<std::string> all{"--reuid=65534", "--regid=65534", "--clear-groups",
+                                 host_copy.string()};
+    const auto rest = args(std::move(extra));
+    all.insert(all.end(), rest.begin(), rest.end());
+    return all;
+  };
+  {
+    HostProcess host("/usr/bin/setpriv", as_nobody({}));
+    ASSERT_TRUE(host.wait_for_stderr(kReady, kStartTimeout)) << host.err();
+    EXPECT_EQ(environ_open_errno_as(kNobody, host.pid()), EACCES);
+  }
+  HostProcess debug("/usr/bin/setpriv", as_nobody({"--allow-core-dumps"}));
+  ASSERT_TRUE(debug.wait_for_stderr(kReady, kStartTimeout)) << debug.err();
+  EXPECT_EQ(environ_open_errno_as(kNobody, debug.pid()), 0);
+  EXPECT_NE(debug.err().find("--allow-core-dumps is set: a core dump of this process would hold "
+                             "the secrets and tokens it has in memory"),
+            std::string::npos)
+      << debug.err();
 }
 
 TEST_F(HostTest, AMissingRequiredPluginExitsOneWithTheReason) {

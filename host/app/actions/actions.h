@@ -13,10 +13,11 @@ namespace sscsi::app::actions {
 // Startup, in this order:
 ActionResult init_logging(State& state);            // format and verbosity from the options
 ActionResult block_signals(State& state);           // before any thread exists
+ActionResult protect_memory(State& state);          // no core dumps: memory holds secrets
 ActionResult log_startup(State& state);             // version and options, no secrets
 ActionResult load_plugins(State& state);            // exit 1 when the directory is unusable
 ActionResult check_required_plugins(State& state);  // exit 1 naming what is missing and why
-ActionResult connect_cluster(State& state);          // SecretProviderClass source, cluster link
+ActionResult connect_cluster(State& state);         // SecretProviderClass source, cluster link
 ActionResult start_csi_server(State& state);        // mount records, pipeline, CSI socket
 ActionResult start_rotation(State& state);          // the refresh scheduler, when enabled
 ActionResult start_http_servers(State& state);      // /metrics and /healthz; logs their address

@@ -84,13 +84,14 @@ TEST_F(AppRunnerTest, AFailingShutdownStepKeepsAnEarlierFailureCode) {
   EXPECT_EQ(outcome.message, "first problem");
 }
 
-TEST(AppDaemonSteps, SignalsAreBlockedBeforePluginsLoadAndTheWaitComesLast) {
+TEST(AppDaemonSteps, SignalsAreBlockedAndMemoryProtectedBeforePluginsLoadAndTheWaitComesLast) {
   std::vector<std::string> names;
   for (const Action& action : startup_actions()) names.push_back(action.name);
-  EXPECT_EQ(names, (std::vector<std::string>{
-                       "init_logging", "block_signals", "log_startup", "load_plugins",
-                       "check_required_plugins", "connect_cluster", "start_csi_server",
-                       "start_rotation", "start_http_servers", "wait_for_signal"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"init_logging", "block_signals", "protect_memory",
+                                      "log_startup", "load_plugins", "check_required_plugins",
+                                      "connect_cluster", "start_csi_server", "start_rotation",
+                                      "start_http_servers", "wait_for_signal"}));
   std::vector<std::string> shutdown;
   for (const Action& action : shutdown_actions()) shutdown.push_back(action.name);
   EXPECT_EQ(shutdown, (std::vector<std::string>{"shutdown"}));
