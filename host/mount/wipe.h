@@ -8,12 +8,26 @@
 
 #include <map>
 #include <string>
+#include <utility>
 
 namespace sscsi::mount {
 
 inline void wipe(std::string& text) noexcept {
   if (!text.empty()) explicit_bzero(text.data(), text.size());
 }
+
+// Owns text that holds a secret and wipes it when destroyed.
+class WipedText {
+ public:
+  explicit WipedText(std::string text) noexcept : text_(std::move(text)) {}
+  ~WipedText() { wipe(text_); }
+  WipedText(const WipedText&) = delete;
+  WipedText& operator=(const WipedText&) = delete;
+  const std::string& text() const noexcept { return text_; }
+
+ private:
+  std::string text_;
+};
 
 inline void wipe_values(std::map<std::string, std::string>& entries) noexcept {
   for (auto& entry : entries) wipe(entry.second);

@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "mount/wipe.h"
 #include "plugins/abi_enum.h"
 #include "plugins/answer_collector.h"
 #include "plugins/call_table.h"
@@ -24,21 +25,6 @@ namespace sscsi::plugins {
 namespace {
 
 constexpr std::size_t kCreateErrorBytes = 1024;
-
-// Holds configuration text for create and wipes it afterwards: it may contain credentials.
-class ConfigText {
- public:
-  explicit ConfigText(std::string text) : text_(std::move(text)) {}
-  ~ConfigText() {
-    if (!text_.empty()) explicit_bzero(text_.data(), text_.size());
-  }
-  ConfigText(const ConfigText&) = delete;
-  ConfigText& operator=(const ConfigText&) = delete;
-  const char* c_str() const noexcept { return text_.c_str(); }
-
- private:
-  std::string text_;
-};
 
 // Loads one file of the plugin directory: checks, dlopen, handshake, table, config, create.
 class OnePlugin {
@@ -88,7 +74,8 @@ class OnePlugin {
       if (!config.ok()) return Result::refused(config.reason());
       config_json = config.take();
     }
-    ConfigText config(std::move(config_json));
+    // Wiped once create has seen it: it may contain credentials.
+    const mount::WipedText config(std::move(config_json));
 
     PluginParts parts;
     parts.table = table.value();
@@ -100,7 +87,7 @@ class OnePlugin {
     std::array<char, kCreateErrorBytes> error{};
     int status = SSCSI_INTERNAL;  // as an int: a C plugin may return any (abi_enum.h)
     try {
-      status = abi_enum_value(parts.table.create(parts.services->api(), config.c_str(),
+      status = abi_enum_value(parts.table.create(parts.services->api(), config.text().c_str(),
                                                  &parts.instance, error.data(), error.size()));
     } catch (...) {
       return Result::refused("create let an exception escape");

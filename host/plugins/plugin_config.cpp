@@ -12,6 +12,7 @@
 
 #include "mount/file_trust.h"
 #include "mount/unique_fd.h"
+#include "mount/wipe.h"
 
 namespace sscsi::plugins {
 namespace {
@@ -19,9 +20,7 @@ namespace {
 // Wipes a buffer that held configuration text when it goes out of scope.
 struct WipeOnExit {
   std::string& text;
-  ~WipeOnExit() {
-    if (!text.empty()) explicit_bzero(text.data(), text.size());
-  }
+  ~WipeOnExit() { mount::wipe(text); }
 };
 
 // nlohmann's message without its id prefix and without the "last read: '…'" excerpt, which

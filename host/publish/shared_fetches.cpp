@@ -6,12 +6,12 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>  // explicit_bzero
 #include <exception>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
 
+#include "mount/wipe.h"
 #include "publish/attributes.h"
 
 namespace sscsi::publish {
@@ -59,19 +59,6 @@ std::string encode_map(const FieldMap& map) {
   }
   return out;
 }
-
-// The encoded text holds secrets: it is wiped before it is released.
-class WipedText {
- public:
-  explicit WipedText(std::string text) : text_(std::move(text)) {}
-  ~WipedText() { explicit_bzero(text_.data(), text_.size()); }
-  WipedText(const WipedText&) = delete;
-  WipedText& operator=(const WipedText&) = delete;
-  const std::string& text() const { return text_; }
-
- private:
-  std::string text_;
-};
 
 std::string sha256_hex(std::string_view salt, std::string_view domain, const std::string& text) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
@@ -202,7 +189,7 @@ SharedFetches::~SharedFetches() {
     sweeper_.request_stop();
     sweeper_.join();
   }
-  explicit_bzero(salt_.data(), salt_.size());
+  mount::wipe(salt_);
 }
 
 FetchKey SharedFetches::key(const std::string& provider,
@@ -215,8 +202,9 @@ FetchKey SharedFetches::key(const std::string& provider,
   }
   FieldMap credentials(secrets.begin(), secrets.end());
   credentials.erase(kTokensKey);
-  const WipedText asked_text(encode_map(asked));
-  const WipedText credentials_text(encode_map(credentials));
+  // The encoded texts hold secrets: they are wiped before they are released.
+  const mount::WipedText asked_text(encode_map(asked));
+  const mount::WipedText credentials_text(encode_map(credentials));
   return FetchKey(provider, sha256_hex(salt_, "parameters|", asked_text.text()),
                   context_value(volume_context, kPodNamespaceKey),
                   context_value(volume_context, kServiceAccountKey),
