@@ -8,10 +8,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <system_error>
 
 #include "mount/file_trust.h"
+#include "plugins/elf_search_path.h"
 #include "plugins/plugin_text.h"
 
 namespace sscsi::plugins {
@@ -28,6 +31,81 @@ const char* file_type_name(mode_t mode) {
   if (S_ISCHR(mode)) return "a character device";
   if (S_ISBLK(mode)) return "a block device";
   return "of an unknown type";
+}
+
+// glibc expands $ORIGIN to the directory of the name the library was opened by: plugins are
+// opened as /proc/self/fd/N, so that is /proc/self/fd (libraries beside the plugin are not
+// found, and "$ORIGIN/../root/tmp" would reach /tmp).
+constexpr std::string_view kLoadedFrom = "/proc/self/fd";
+
+// The entry with $ORIGIN expanded, or nullopt for another token ($LIB, $PLATFORM), whose
+// expansion depends on the CPU and the distribution.
+std::optional<std::string> expand_origin(const std::string& entry) {
+  std::string out;
+  for (std::size_t i = 0; i < entry.size();) {
+    if (entry[i] != '$') {
+      out += entry[i++];
+    } else if (entry.compare(i, 7, "$ORIGIN") == 0) {
+      out += kLoadedFrom;
+      i += 7;
+    } else if (entry.compare(i, 9, "${ORIGIN}") == 0) {
+      out += kLoadedFrom;
+      i += 9;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+// Whoever may write `dir`, or create it (then the nearest existing directory above it counts),
+// could put libraries there for the linker to find.
+std::optional<std::string> search_directory_problem(const std::filesystem::path& dir) {
+  for (std::filesystem::path at = dir;; at = at.parent_path()) {
+    struct stat status {};
+    if (::stat(at.c_str(), &status) == 0) {
+      const auto problem = mount::ownership_problem(status);
+      if (!problem) return std::nullopt;
+      if (at == dir) return *problem;
+      return fmt::format("does not exist, and {}, where it could be created, {}", at.string(),
+                         *problem);
+    }
+    if (errno != ENOENT && errno != ENOTDIR) {
+      return fmt::format("cannot be examined: {}", errno_text(errno));
+    }
+    if (at == at.parent_path()) return std::nullopt;
+  }
+}
+
+// Why the library search path (DT_RPATH, DT_RUNPATH) of the plugin open at `fd` could let
+// someone else supply its dependencies, or nullopt.
+std::optional<std::string> search_path_problem(int fd) {
+  std::vector<std::string> entries;
+  try {
+    entries = elf_library_search_path(fd);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  for (const std::string& entry : entries) {
+    const std::string shown = printable(entry);
+    const std::optional<std::string> expanded = expand_origin(entry);
+    if (!expanded) {
+      return fmt::format(
+          "has the library search path entry \"{}\" with a token other than $ORIGIN, which "
+          "cannot be checked; link the plugin without it",
+          shown);
+    }
+    if (expanded->empty() || expanded->front() != '/') {
+      return fmt::format(
+          "has the relative library search path entry \"{}\": the linker would look for its "
+          "libraries from the host's working directory; link the plugin without it",
+          shown);
+    }
+    if (const auto problem = search_directory_problem(*expanded)) {
+      return fmt::format("has the library search path entry \"{}\", which {}", shown, *problem);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -120,6 +198,9 @@ Outcome<UniqueFd> PluginDirectory::open_checked(const std::string& name) const {
         fmt::format("is not a regular file (it is {})", file_type_name(status.st_mode)));
   }
   if (const auto problem = mount::ownership_problem(status)) {
+    return Outcome<UniqueFd>::refused(*problem);
+  }
+  if (const auto problem = search_path_problem(fd.get())) {
     return Outcome<UniqueFd>::refused(*problem);
   }
   // Only the check needed non-blocking opens (a FIFO must not hang the loader).

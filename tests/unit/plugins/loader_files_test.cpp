@@ -9,7 +9,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -264,6 +266,59 @@ TEST_F(PluginLoaderFiles, AFileSwappedWhileLoadingIsLoadedOnlyIfItWasChecked) {
   RecordProperty("loaded", loaded);
   RecordProperty("refused", refused);
   dir_.keep();  // the last round's plugin stays loaded until the fixture ends
+}
+
+// DT_RPATH and DT_RUNPATH name directories the linker searches for the plugin's dependencies:
+// whoever may write one of them could hand the host code.
+TEST_F(PluginLoaderFiles, ALibrarySearchPathOthersMayWriteIsRefused) {
+  const fs::path runpath = dir_.add_plugin("runpath_world_writable");
+  expect_only_refusal(load(), runpath,
+                      "has the library search path entry \"/tmp\", which is world-writable "
+                      "(mode 1777); remove that permission (chmod o-w)");
+}
+
+TEST_F(PluginLoaderFiles, AnOldStyleRpathIsCheckedToo) {
+  const fs::path rpath = dir_.add_plugin("rpath_world_writable");
+  expect_only_refusal(load(), rpath,
+                      "has the library search path entry \"/tmp\", which is world-writable "
+                      "(mode 1777); remove that permission (chmod o-w)");
+}
+
+TEST_F(PluginLoaderFiles, AMissingSearchDirectoryOthersCouldCreateIsRefused) {
+  ASSERT_FALSE(fs::exists("/tmp/sscsi-no-such-dir"));
+  const fs::path file = dir_.add_plugin("runpath_missing");
+  expect_only_refusal(load(), file,
+                      "has the library search path entry \"/tmp/sscsi-no-such-dir/lib\", which "
+                      "does not exist, and /tmp, where it could be created, is world-writable "
+                      "(mode 1777); remove that permission (chmod o-w)");
+}
+
+TEST_F(PluginLoaderFiles, ARelativeSearchPathIsRefused) {
+  const fs::path file = dir_.add_plugin("runpath_relative");
+  expect_only_refusal(load(), file,
+                      "has the relative library search path entry \"deps\": the linker would "
+                      "look for its libraries from the host's working directory; link the "
+                      "plugin without it");
+}
+
+// Plugins are opened as /proc/self/fd/N, so $ORIGIN is /proc/self/fd: nothing anyone can write.
+TEST_F(PluginLoaderFiles, OriginAndSystemSearchPathsAreAccepted) {
+  dir_.add_plugin("runpath_origin");
+  dir_.add_plugin("runpath_system");
+  const LoadReport report = load();
+  EXPECT_TRUE(report.refused.empty()) << report.refused[0].reason;
+  EXPECT_EQ(report.loaded, (std::vector<std::string>{"runpath_origin", "runpath_system"}));
+}
+
+TEST_F(PluginLoaderFiles, AnElfFileWithUnreadableProgramHeadersIsRefusedBeforeTheLinker) {
+  const fs::path file = dir_.add_plugin("good");
+  // e_phoff (offset 32 in the 64-bit header) pointing far past the end of the file.
+  std::fstream elf(file, std::ios::in | std::ios::out | std::ios::binary);
+  elf.seekp(32);
+  const std::uint64_t far = 1ull << 40;
+  elf.write(reinterpret_cast<const char*>(&far), sizeof far);
+  elf.close();
+  expect_only_refusal(load(), file, "is an ELF file whose program headers cannot be read");
 }
 
 TEST_F(PluginLoaderFiles, RefusedLibrariesAreUnloadedAndTheirDescriptorsClosed) {
