@@ -270,18 +270,20 @@ TEST_F(PluginLoaderFiles, AFileSwappedWhileLoadingIsLoadedOnlyIfItWasChecked) {
 
 // DT_RPATH and DT_RUNPATH name directories the linker searches for the plugin's dependencies:
 // whoever may write one of them could hand the host code.
-TEST_F(PluginLoaderFiles, ALibrarySearchPathOthersMayWriteIsRefused) {
-  const fs::path runpath = dir_.add_plugin("runpath_world_writable");
-  expect_only_refusal(load(), runpath,
-                      "has the library search path entry \"/tmp\", which is world-writable "
-                      "(mode 1777); remove that permission (chmod o-w)");
-}
-
-TEST_F(PluginLoaderFiles, AnOldStyleRpathIsCheckedToo) {
-  const fs::path rpath = dir_.add_plugin("rpath_world_writable");
-  expect_only_refusal(load(), rpath,
-                      "has the library search path entry \"/tmp\", which is world-writable "
-                      "(mode 1777); remove that permission (chmod o-w)");
+TEST_F(PluginLoaderFiles, ALibrarySearchPathOthersMayWriteIsRefusedAsRunpathOrRpath) {
+  for (const char* variant : {"runpath_world_writable", "rpath_world_writable"}) {
+    TempDir dir;
+    const fs::path file = dir.add_plugin(variant);
+    registry_.emplace();
+    LoaderOptions options;
+    options.plugin_dir = dir.path();
+    const LoadReport report = load(options);
+    ASSERT_EQ(report.refused.size(), 1u) << variant;
+    EXPECT_EQ(report.refused[0].reason,
+              "has the library search path entry \"/tmp\", which is world-writable (mode "
+              "1777); remove that permission (chmod o-w)")
+        << variant;
+  }
 }
 
 TEST_F(PluginLoaderFiles, AMissingSearchDirectoryOthersCouldCreateIsRefused) {
