@@ -29,6 +29,21 @@ using testing::TempDir;
 constexpr int kMountRounds = 300;
 constexpr int kRemovalRounds = 500;
 
+// Whether to run another round: at least `min_rounds`, then on while the race has not been met,
+// for at most a minute. On a busy machine the swapper can sit off the CPU for many rounds.
+class Rounds {
+ public:
+  explicit Rounds(int min_rounds) : min_rounds_(min_rounds) {}
+  bool more(int round, bool met) const {
+    return round < min_rounds_ || (!met && std::chrono::steady_clock::now() < give_up_);
+  }
+
+ private:
+  int min_rounds_;
+  std::chrono::steady_clock::time_point give_up_ =
+      std::chrono::steady_clock::now() + std::chrono::minutes(1);
+};
+
 void spin_for(std::chrono::microseconds pause) {
   const auto until = std::chrono::steady_clock::now() + pause;
   while (std::chrono::steady_clock::now() < until) {
@@ -101,7 +116,8 @@ TEST(SwapRace, TmpfsLandsOnTheCheckedDirectoryNeverOnTheSymlinksTarget) {
   fs::create_directory(decoy);
   int mounted = 0;
   int refused = 0;
-  for (int round = 0; round < kMountRounds; ++round) {
+  const Rounds rounds(kMountRounds);
+  for (int round = 0; rounds.more(round, mounted > 0 && refused > 0); ++round) {
     fs::create_directory(target);
     Swapper swapper(target, link, decoy);
     random_pause();
@@ -131,7 +147,8 @@ TEST(SwapRace, TreeRemovalNeverEmptiesTheSymlinksTarget) {
   fs::create_directory(decoy);
   for (int i = 0; i < 20; ++i) testing::write_text(decoy / std::to_string(i), "keep");
   int interrupted = 0;
-  for (int round = 0; round < kRemovalRounds; ++round) {
+  const Rounds rounds(kRemovalRounds);
+  for (int round = 0; rounds.more(round, interrupted > 0); ++round) {
     fs::create_directories(tree / "dir" / "deeper");
     for (int i = 0; i < 5; ++i) {
       testing::write_text(tree / "dir" / std::to_string(i), "go");
