@@ -54,17 +54,19 @@ void MountJob::finish() noexcept {
   finished_cv_.notify_all();
 }
 
-bool MountJob::wait() {
+MountJob::Waited MountJob::wait(std::stop_token stop) {
+  Waited waited = Waited::DeadlinePassed;
   {
     std::unique_lock lock(mutex_);
-    if (finished_cv_.wait_until(lock, deadline_, [&] { return finished_; }) &&
-        finished_at_ < deadline_) {
-      return true;
+    if (finished_cv_.wait_until(lock, stop, deadline_, [&] { return finished_; })) {
+      if (finished_at_ < deadline_) return Waited::Answered;
+    } else if (stop.stop_requested() && std::chrono::system_clock::now() < deadline_) {
+      waited = Waited::Stopped;
     }
   }
-  // Late answers are discarded, complete or not.
+  // Late or unwanted answers are discarded, complete or not.
   collector_.close();
-  return false;
+  return waited;
 }
 
 sscsi_status MountJob::add_file(void* ctx, const char* path, std::uint32_t mode,

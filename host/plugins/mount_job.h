@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -37,10 +38,11 @@ class MountJob {
   // Called by the worker when an exception escaped the plugin's mount (a contract violation).
   void fail_contract(std::string message) { collector_.fail_contract(std::move(message)); }
 
-  // Waits until the plugin returned (true) or the deadline passed (false; also when it returned
-  // only after the deadline). On false the sink is closed before returning, so nothing the
-  // plugin adds afterwards reaches the answer.
-  bool wait();
+  enum class Waited { Answered, DeadlinePassed, Stopped };
+  // Waits until the plugin returned (Answered), the deadline passed (also when it returned only
+  // after the deadline) or `stop` was requested. Unless Answered, the sink is closed before
+  // returning, so nothing the plugin adds afterwards reaches the answer.
+  Waited wait(std::stop_token stop);
 
   MountAnswer result() { return collector_.result(); }
   // See AnswerCollector::unknown_share_scope.
@@ -64,7 +66,7 @@ class MountJob {
   AnswerCollector collector_;
 
   std::mutex mutex_;
-  std::condition_variable finished_cv_;
+  std::condition_variable_any finished_cv_;  // _any: waits on a stop_token too
   bool finished_ = false;
   const std::chrono::system_clock::time_point deadline_;
   std::chrono::system_clock::time_point finished_at_;

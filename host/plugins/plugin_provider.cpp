@@ -215,6 +215,11 @@ MountAnswer PluginProvider::run_mount(const MountCall& call) {
                                "passed",
                                state.name));
   }
+  if (call.stop.stop_requested()) {
+    return failure(ErrorCode::Cancelled,
+                   fmt::format("provider {} was not called: the call was cancelled by its caller",
+                               state.name));
+  }
   const auto call_id = state.calls->begin(deadline.time_since_epoch().count());
   if (!call_id) {
     return failure(ErrorCode::Unavailable,
@@ -250,9 +255,13 @@ MountAnswer PluginProvider::run_mount(const MountCall& call) {
     state_->call_ended();
     throw;
   }
-  const bool answered = job->wait();
+  const MountJob::Waited ended = job->wait(call.stop);
   state.calls->end(*call_id);  // from here on the plugin sees the call as cancelled
-  if (!answered) {
+  if (ended == MountJob::Waited::Stopped) {
+    return failure(ErrorCode::Cancelled,
+                   fmt::format("the call to provider {} was cancelled by its caller", state.name));
+  }
+  if (ended == MountJob::Waited::DeadlinePassed) {
     // The caller's budget as it stood when the call began (rounded up: a 200 ms budget that
     // had used a fraction of a millisecond before reaching here still reads "200ms").
     const auto waited = std::chrono::ceil<std::chrono::milliseconds>(call.deadline - start).count();

@@ -20,6 +20,8 @@ const char* error_code_name(ErrorCode code) {
       return "DeadlineExceeded";
     case ErrorCode::InvalidAnswer:
       return "InvalidAnswer";
+    case ErrorCode::Cancelled:
+      return "Cancelled";
   }
   return "Internal";
 }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,7 @@ enum class ErrorCode {
   Internal,
   DeadlineExceeded,
   InvalidAnswer,  // the plugin broke the contract (bad path, mode, versions, …)
+  Cancelled,      // the caller stopped the call (MountCall::stop) before it was answered
 };
 
 // Stable spelling used in metrics (error_type), events and CSI messages, e.g. "Throttled".
@@ -52,6 +54,9 @@ struct MountCall {
   std::uint32_t default_file_mode = 0644;
   std::vector<ObjectVersion> current_versions;
   std::chrono::system_clock::time_point deadline;
+  // Stops the call early (the target is being unpublished): the caller gets Cancelled at once
+  // and the plugin sees call_cancelled turn true. Default: never requested.
+  std::stop_token stop;
 };
 
 struct MountError {

@@ -52,6 +52,8 @@ Code code_for(plugins::ErrorCode code) {
       return Code::Unavailable;
     case plugins::ErrorCode::DeadlineExceeded:
       return Code::DeadlineExceeded;
+    case plugins::ErrorCode::Cancelled:
+      return Code::Aborted;  // the target is being unpublished
     case plugins::ErrorCode::Internal:
     case plugins::ErrorCode::InvalidAnswer:
       return Code::Internal;
@@ -383,8 +385,25 @@ RefreshOutcome Pipeline::refresh(const PublishRequest& request, mount::MountReco
     const auto quiet = quiet_refreshes_.find(request.target_path);
     if (quiet != quiet_refreshes_.end()) held_since = std::max(held_since, quiet->second);
   }
+  std::stop_source stop;
+  resolved.call.stop = stop.get_token();
+  {
+    std::lock_guard lock(refresh_stops_mutex_);
+    refresh_stops_.insert_or_assign(request.target_path, stop);
+  }
   plugins::MountAnswer answer =
       fetches_.fetch(*resolved.provider, resolved.call, resolved.share_key, held_since);
+  {
+    std::lock_guard lock(refresh_stops_mutex_);
+    refresh_stops_.erase(request.target_path);
+  }
+  if (!answer.ok && answer.error.code == plugins::ErrorCode::Cancelled) {
+    // Not a failure of the provider: nothing is counted, reported or backed off.
+    spdlog::info("refresh of {} stopped: the volume is being unpublished", request.target_path);
+    return RefreshOutcome{.status = {Code::Aborted, fmt::format("the refresh of {} was stopped: "
+                                                                "the volume is being unpublished",
+                                                                request.target_path)}};
+  }
   if (!answer.ok) {
     return keep_old(plugins::error_code_name(answer.error.code),
                     {code_for(answer.error.code), answer.error.message}, answer.error.retry_after);
@@ -502,6 +521,13 @@ std::optional<kube::LinkError> Pipeline::report_mount(const kube::MountedVolume&
 }
 
 Status Pipeline::unpublish(const std::string& /*volume_id*/, const std::string& target_path) {
+  {
+    std::lock_guard lock(refresh_stops_mutex_);
+    if (const auto refreshing = refresh_stops_.find(target_path);
+        refreshing != refresh_stops_.end()) {
+      refreshing->second.request_stop();
+    }
+  }
   auto guard = locks_.lock(target_path);
   Status status = unpublish_locked(target_path);
   if (status.ok()) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 
 #include "kube/cluster_link.h"
 #include "kube/spc_source.h"
@@ -83,6 +84,10 @@ class Pipeline final : public Publisher, public Refresher {
   // the mount record (so a rotation cycle over unchanged mounts writes nothing to disk).
   std::mutex quiet_mutex_;
   std::map<std::string, std::chrono::system_clock::time_point> quiet_refreshes_;
+  // The provider call of each refresh in progress, by target: an unpublish stops it rather than
+  // wait for the target's lock until a hung plugin's deadline (a minute for a scheduled refresh).
+  std::mutex refresh_stops_mutex_;
+  std::map<std::string, std::stop_source> refresh_stops_;
 };
 
 }  // namespace sscsi::publish

@@ -163,7 +163,7 @@ struct SharedFetches::Flight {
   Clock::time_point started;
   bool done = false;
   std::shared_ptr<const plugins::MountAnswer> answer;
-  std::condition_variable landed;
+  std::condition_variable_any landed;  // _any: waiters also wait on their stop_token
 };
 
 struct SharedFetches::Kept {
@@ -237,8 +237,14 @@ plugins::MountAnswer SharedFetches::fetch(plugins::Provider& provider,
     if (said_never || (fetched_after && flight->started <= *fetched_after)) break;
     ++waiting_;
     const bool landed_in_time =
-        flight->landed.wait_until(lock, call.deadline, [&] { return flight->done; });
+        flight->landed.wait_until(lock, call.stop, call.deadline, [&] { return flight->done; });
     --waiting_;
+    if (!landed_in_time && call.stop.stop_requested()) {
+      return failure(plugins::ErrorCode::Cancelled,
+                     fmt::format("the call was cancelled by its caller while it waited for an "
+                                 "identical call to provider '{}'",
+                                 key.provider()));
+    }
     if (!landed_in_time) {
       return failure(plugins::ErrorCode::DeadlineExceeded,
                      fmt::format("an identical call to provider '{}' was still running at this "
@@ -278,7 +284,9 @@ plugins::MountAnswer SharedFetches::lead(plugins::Provider& provider,
   flight->answer = answer;
   flight->done = true;
   const Clock::time_point now = clock_();
-  if (answer->share_scope == plugins::ShareScope::Never) {
+  if (!answer->ok && answer->error.code == plugins::ErrorCode::Cancelled) {
+    // The leader's caller went away: the answer says nothing about the plugin's scope.
+  } else if (answer->share_scope == plugins::ShareScope::Never) {
     remember_never_locked(full, now);
   } else {
     never_until_.erase(full);

@@ -103,7 +103,9 @@ class SharedFetches {
   // Answers `call` for `key`: from a kept answer, from an identical call in progress, or by
   // calling `provider`. `fetched_after` (a refresh passes the time of the content it holds)
   // refuses kept answers and calls that started before it: they are no newer than that content.
-  // Never throws; a waiter whose deadline passes first gets DeadlineExceeded.
+  // Never throws; a waiter whose deadline passes first gets DeadlineExceeded, one whose
+  // call.stop is requested first gets Cancelled. A leader's Cancelled is not its waiters' answer:
+  // each then makes a call of its own.
   plugins::MountAnswer fetch(plugins::Provider& provider, const plugins::MountCall& call,
                              const FetchKey& key,
                              std::optional<Clock::time_point> fetched_after = std::nullopt);

@@ -1,12 +1,12 @@
 // A provider that misbehaves during a refresh (not a first mount), against the real host: one
-// that hangs past the refresh's deadline and one that answers garbage. The volume is mounted
-// with the mock; then its SecretProviderClass is rewritten to name a broken plugin of the
-// tests/plugins family (a refresh resolves the class again, so the next refresh calls that
-// plugin), and a forced refresh (sscsi.admin.v1.Admin/Refresh, 60 s deadline) or the rotation
-// scheduler runs. What must hold: the refresh fails with the code and message naming the
-// provider, the pod keeps its content and its one mount, nothing the plugin sent lands in the
-// volume, and the volume stays usable: a later refresh with a working provider rotates it and
-// unpublish removes everything.
+// that hangs past the refresh's deadline (or until an unpublish stops it) and one that answers
+// garbage. The volume is mounted with the mock; then its SecretProviderClass is rewritten to
+// name a broken plugin of the tests/plugins family (a refresh resolves the class again, so the
+// next refresh calls that plugin), and a forced refresh (sscsi.admin.v1.Admin/Refresh, 60 s
+// deadline) or the rotation scheduler runs. What must hold: the refresh fails with the code and
+// message naming the provider, the pod keeps its content and its one mount, nothing the plugin
+// sent lands in the volume, and the volume stays usable: a later refresh with a working provider
+// rotates it and unpublish removes everything.
 
 #include <gtest/gtest.h>
 
@@ -143,6 +143,36 @@ TEST(RefreshFaults, AProviderHangingPastTheRefreshDeadlineKeepsTheOldContent) {
   EXPECT_TRUE(host.wait_for_log("late add_file returned 7", 10s)) << host.log();
   expect_old_content_kept(host, target);
   expect_usable_afterwards(host, target, "pod-hang");
+}
+
+// The kubelet unpublishes a volume while a refresh waits for a hung provider: the unpublish
+// does not wait for the provider's deadline (a minute here) but stops the call. The plugin sees
+// call_cancelled turn true, the refresh is answered ABORTED, and the volume is gone.
+TEST(RefreshFaults, AnUnpublishStopsARefreshWhoseProviderHangs) {
+  CsiHost host(CsiHostSetup{.test_plugins = {"cancel_aware"}});
+  host.start();
+  const fs::path target = mount_one(host, "pod-stop");
+  ASSERT_FALSE(HasFailure());
+
+  host.write_spc(broken_class("cancel_aware"));
+  grpc::Status refreshed;
+  ::sscsi::admin::v1::RefreshResponse response;
+  {
+    std::jthread refresh([&] { refreshed = forced_refresh(host, target, response); });
+    // cancel_aware polls call_cancelled for up to 10 s, then gives up by itself.
+    ASSERT_TRUE(host.wait_for_log("waiting for call_cancelled", 20s)) << host.log();
+    const grpc::Status unpublished = host.unpublish(volume_id_for("pod-stop"), target.string());
+    EXPECT_TRUE(unpublished.ok()) << unpublished.error_message();
+  }
+  EXPECT_EQ(refreshed.error_code(), grpc::StatusCode::ABORTED) << refreshed.error_message();
+  EXPECT_EQ(refreshed.error_message(),
+            "the refresh of " + target.string() + " was stopped: the volume is being unpublished");
+  EXPECT_TRUE(
+      host.wait_for_log("saw cancellation before the deadline; add_file then returned 7", 10s))
+      << host.log();
+  EXPECT_FALSE(fs::exists(target));
+  EXPECT_TRUE(host.records().empty());
+  EXPECT_TRUE(testing_support::mounts_under(host.root()).empty());
 }
 
 TEST(RefreshFaults, GarbageFromTheProviderDuringARefreshKeepsTheOldContent) {

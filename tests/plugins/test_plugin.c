@@ -271,6 +271,7 @@ MAYBE_UNUSED static void test_mount(void* instance, const sscsi_mount_request* r
   {
     const int64_t start = now_unix_ms();
     sscsi_status after;
+    say(self, SSCSI_LOG_INFO, "waiting for call_cancelled");
     while (!host->call_cancelled(host->host_ctx, request->call_id) &&
            now_unix_ms() - start < 10000) {
       sleep_ms(2);

@@ -95,6 +95,40 @@ TEST_F(PluginProviderCalls, CallCancelledTurnsTrueWhenTheHostShutsDown) {
   EXPECT_EQ(refused.error.message, "provider cancel_aware is shutting down");
 }
 
+TEST_F(PluginProviderCalls, ACallStoppedByItsCallerIsAnsweredAtOnceAndThePluginSeesItCancelled) {
+  Provider& aware = load_one("cancel_aware");
+  std::stop_source stop;
+  MountCall call = make_call(std::chrono::seconds(30));
+  call.stop = stop.get_token();
+  auto answer = std::async(std::launch::async, [&] { return aware.mount(call); });
+  ASSERT_TRUE(logs_.wait_for("cancel_aware|info|waiting for call_cancelled", milliseconds(3000)));
+  stop.request_stop();
+  ASSERT_EQ(answer.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  const MountAnswer result = answer.get();
+  EXPECT_FALSE(result.ok);
+  EXPECT_EQ(result.error.code, ErrorCode::Cancelled);
+  EXPECT_EQ(result.error.message, "the call to provider cancel_aware was cancelled by its caller");
+  // call_cancelled turned true long before the deadline, and what the plugin added afterwards
+  // was refused with SSCSI_DEADLINE_EXCEEDED (7).
+  EXPECT_TRUE(logs_.wait_for(
+      "cancel_aware|info|saw cancellation before the deadline; add_file then returned 7",
+      milliseconds(3000)))
+      << ::testing::PrintToString(logs_.lines());
+}
+
+TEST_F(PluginProviderCalls, ACallStoppedBeforeItBeginsIsNotMade) {
+  Provider& aware = load_one("cancel_aware");
+  std::stop_source stop;
+  stop.request_stop();
+  MountCall call = make_call();
+  call.stop = stop.get_token();
+  const MountAnswer answer = aware.mount(call);
+  EXPECT_EQ(answer.error.code, ErrorCode::Cancelled);
+  EXPECT_EQ(answer.error.message,
+            "provider cancel_aware was not called: the call was cancelled by its caller");
+  EXPECT_EQ(logs_.count("cancel_aware|info|waiting for call_cancelled"), 0u);
+}
+
 TEST_F(PluginProviderCalls, ConcurrentMountsOnOneInstance) {
   Provider& metrics_plugin = load_one("metrics");
   constexpr int kThreads = 64;

@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -31,9 +33,17 @@ class ScriptedProvider final : public plugins::Provider {
   std::string config_schema() const override { return {}; }
   std::string health() const override { return {}; }
   plugins::MountAnswer mount(const plugins::MountCall& call) override {
-    std::lock_guard lock(mutex);
+    std::unique_lock lock(mutex);
     ++calls;
     last_call.emplace(call);  // MountCall is not assignable (it would free its texts unwiped)
+    if (hang) {
+      // Until its caller stops the call (answered as the plugin facade does) or its deadline.
+      hanging = true;
+      changed.notify_all();
+      changed.wait_until(lock, call.stop, call.deadline, [] { return false; });
+      hanging = false;
+      if (call.stop.stop_requested()) return error(plugins::ErrorCode::Cancelled, "cancelled");
+    }
     return answer;
   }
 
@@ -55,6 +65,9 @@ class ScriptedProvider final : public plugins::Provider {
   }
 
   std::mutex mutex;
+  std::condition_variable_any changed;
+  bool hang = false;
+  bool hanging = false;
   int calls = 0;
   std::optional<plugins::MountCall> last_call;
   plugins::MountAnswer answer = files({{"password", "p1"}});
@@ -551,6 +564,37 @@ TEST_F(PipelineTest, ObserverHearsMountsRefreshesAndUnmounts) {
                                       "remembered web-0", "unmounted"}));
   EXPECT_EQ(pipeline_->refresh(target_.string(), true).status.code, Code::NotFound)
       << "the request is forgotten on unpublish";
+}
+
+TEST_F(PipelineTest, UnpublishStopsARefreshThatWaitsForItsProvider) {
+  ASSERT_TRUE(publish(request()).ok());
+  {
+    std::lock_guard lock(provider_->mutex);
+    provider_->hang = true;
+  }
+  RecordingObserver observer;
+  pipeline_->observe(&observer);
+  // A forced refresh gives the provider a minute; the unpublish must not wait for it.
+  auto refreshing =
+      std::async(std::launch::async, [&] { return pipeline_->refresh(target_.string(), true); });
+  {
+    std::unique_lock lock(provider_->mutex);
+    ASSERT_TRUE(provider_->changed.wait_for(lock, std::chrono::seconds(10),
+                                            [&] { return provider_->hanging; }));
+  }
+  const Status unpublished = pipeline_->unpublish("vol-1", target_.string());
+  EXPECT_TRUE(unpublished.ok()) << unpublished.message;
+  ASSERT_EQ(refreshing.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  const RefreshOutcome outcome = refreshing.get();
+  pipeline_->observe(nullptr);
+  EXPECT_EQ(outcome.status.code, Code::Aborted);
+  EXPECT_EQ(outcome.status.message,
+            fmt::format("the refresh of {} was stopped: the volume is being unpublished",
+                        target_.string()));
+  EXPECT_TRUE(target_is_pristine());
+  // Not a provider failure: no event for the pod, no backoff.
+  EXPECT_TRUE(link_.failures.empty());
+  EXPECT_EQ(observer.events, (std::vector<std::string>{"remembered web-0", "unmounted"}));
 }
 
 }  // namespace

@@ -330,6 +330,43 @@ TEST_F(SharedFetchesTest, AWaiterGivesUpAtItsOwnDeadline) {
   EXPECT_EQ(provider_.calls(), 1);
 }
 
+TEST_F(SharedFetchesTest, AWaiterStoppedByItsCallerGivesUpAtOnce) {
+  make(options());
+  provider_.script({ok(ShareScope::NamespaceServiceAccount)});
+  provider_.close();
+  std::thread leader([&] { EXPECT_TRUE(fetch(Pod{}).ok); });
+  ASSERT_TRUE(provider_.wait_inside(1));
+  std::stop_source stop;
+  plugins::MountCall waiter_call = call();
+  waiter_call.stop = stop.get_token();
+  plugins::MountAnswer waiter;
+  std::thread waiting([&] { waiter = fetches_->fetch(provider_, waiter_call, key(Pod{})); });
+  wait_waiting(1);
+  stop.request_stop();
+  waiting.join();
+  EXPECT_FALSE(waiter.ok);
+  EXPECT_EQ(waiter.error.code, ErrorCode::Cancelled);
+  EXPECT_EQ(waiter.error.message,
+            "the call was cancelled by its caller while it waited for an identical call to "
+            "provider 'scripted'");
+  EXPECT_EQ(fetches_->waiting(), 0u);
+  provider_.open();
+  leader.join();
+  EXPECT_EQ(provider_.calls(), 1);
+}
+
+TEST_F(SharedFetchesTest, ALeadersCancellationIsNotItsWaitersAnswer) {
+  make(options());
+  // The leader's caller stopped it (as the plugin facade answers then); each waiter then calls.
+  provider_.script(
+      {failed(ErrorCode::Cancelled, ShareScope::Never), ok(ShareScope::NamespaceServiceAccount)});
+  const auto answers = concurrent(3, Pod{});
+  EXPECT_EQ(provider_.calls(), 3);
+  EXPECT_EQ(answers[0].error.code, ErrorCode::Cancelled);
+  EXPECT_TRUE(answers[1].ok);
+  EXPECT_TRUE(answers[2].ok);
+}
+
 TEST_F(SharedFetchesTest, ThrottledFailuresAreKeptUntilRetryAfter) {
   make(options());
   provider_.script({failed(ErrorCode::Throttled, ShareScope::NamespaceServiceAccount, 10s),
