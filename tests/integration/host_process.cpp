@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 #include <system_error>
 
@@ -38,6 +39,24 @@ bool read_available(int& fd, std::string& into) {
     fd = -1;
     return false;
   }
+}
+
+// "test harness: exec failed (errno N)" on stderr, with only async-signal-safe calls: it runs in
+// the child between fork and exec.
+void write_exec_failure(int error) {
+  char message[64] = "test harness: exec failed (errno ";
+  std::size_t length = sizeof "test harness: exec failed (errno " - 1;
+  char digits[12];
+  std::size_t count = 0;
+  unsigned value = error < 0 ? 0u : static_cast<unsigned>(error);
+  do {
+    digits[count++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0 && count < sizeof digits);
+  while (count > 0) message[length++] = digits[--count];
+  message[length++] = ')';
+  message[length++] = '\n';
+  [[maybe_unused]] const auto ignored = write(STDERR_FILENO, message, length);
 }
 
 }  // namespace
@@ -78,9 +97,14 @@ HostProcess::HostProcess(const std::filesystem::path& program, const std::vector
       [[maybe_unused]] const auto ignored = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
       _exit(126);
     }
-    execv(argv[0], argv.data());
-    constexpr char kMessage[] = "test harness: exec failed\n";
-    [[maybe_unused]] const auto ignored = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    // ETXTBSY (someone still holds the file open for writing) passes: try again for a second.
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      execv(argv[0], argv.data());
+      if (errno != ETXTBSY) break;
+      const timespec pause{0, 10'000'000};
+      nanosleep(&pause, nullptr);
+    }
+    write_exec_failure(errno);
     _exit(127);
   }
   close(out_pipe[1]);
