@@ -56,7 +56,11 @@ po::options_description publish_options() {
        "the pod's service account")
       ("volume-id", po::value<std::string>(), "volume id (default: csi-<sha256 of the target>)")
       ("secret", po::value<std::vector<std::string>>()->composing(),
-       "KEY=VALUE for the request's `secrets` map (nodePublishSecretRef); repeatable")
+       "KEY=VALUE for the request's `secrets` map (nodePublishSecretRef); repeatable. The "
+       "value shows in the process list: prefer --secret-file on a shared machine")
+      ("secret-file", po::value<std::vector<std::string>>()->composing(),
+       "KEY=FILE: like --secret, with the value read from FILE (trailing line breaks "
+       "removed; /dev/stdin keeps it off the disk); repeatable")
       ("token", po::value<std::vector<std::string>>()->composing(),
        "AUDIENCE=FILE: a service-account token for that audience, read from FILE, sent in "
        "volume_context as the kubelet does; repeatable")
@@ -180,6 +184,12 @@ std::variant<CtlOptions, HelpRequest> parse_command_line(const std::vector<std::
       publish.service_account = values["service-account"].as<std::string>();
       if (values.count("volume-id")) publish.volume_id = values["volume-id"].as<std::string>();
       publish.secrets = key_value_pairs(values, "secret", "KEY=VALUE");
+      publish.secret_files = key_value_pairs(values, "secret-file", "KEY=FILE");
+      for (const auto& [key, file] : publish.secret_files) {
+        if (publish.secrets.contains(key)) {
+          throw UsageError(fmt::format("--secret-file: {} is also given with --secret", key));
+        }
+      }
       publish.token_files = key_value_pairs(values, "token", "AUDIENCE=FILE");
       publish.show_contents = values.count("show") > 0;
       options.command = std::move(publish);

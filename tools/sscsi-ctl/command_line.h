@@ -29,7 +29,8 @@ struct PublishCommand {
   std::string service_account = "default";     // the kubelet sends the pod's, "default" if unset
   std::optional<std::string> volume_id;        // unset: derived from the target
   std::map<std::string, std::string> secrets;  // --secret KEY=VALUE
-  std::map<std::string, std::string> token_files;  // --token AUDIENCE=FILE
+  std::map<std::string, std::string> secret_files;  // --secret-file KEY=FILE
+  std::map<std::string, std::string> token_files;   // --token AUDIENCE=FILE
   bool show_contents = false;
 };
 

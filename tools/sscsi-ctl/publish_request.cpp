@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -26,22 +27,36 @@ std::string trimmed(const std::string& text) {
   return text.substr(first, last - first + 1);
 }
 
-std::string read_token_file(const std::string& audience, const std::string& path) {
+// The whole of `path`; `option` and `name` say which argument asked for it in errors. The
+// content is never part of a message.
+std::string read_argument_file(std::string_view option, const std::string& name,
+                               const std::string& path, std::string_view what) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     throw std::runtime_error(
-        fmt::format("--token {}={}: cannot open the token file", audience, path));
+        fmt::format("--{} {}={}: cannot open the {}", option, name, path, what));
   }
   std::string content((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   if (file.bad()) {
     throw std::runtime_error(
-        fmt::format("--token {}={}: cannot read the token file", audience, path));
+        fmt::format("--{} {}={}: cannot read the {}", option, name, path, what));
   }
-  std::string token = trimmed(content);
+  return content;
+}
+
+std::string read_token_file(const std::string& audience, const std::string& path) {
+  std::string token = trimmed(read_argument_file("token", audience, path, "token file"));
   if (token.empty()) {
     throw std::runtime_error(fmt::format("--token {}={}: the token file is empty", audience, path));
   }
   return token;
+}
+
+// A value written with `echo` or an editor ends in a line break that is not part of it.
+std::string read_secret_file(const std::string& key, const std::string& path) {
+  std::string value = read_argument_file("secret-file", key, path, "secret file");
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+  return value;
 }
 
 }  // namespace
@@ -100,6 +115,9 @@ pb::NodePublishVolumeRequest make_publish_request(const PublishCommand& command,
         service_account_tokens_json(command.token_files, now);
   }
   request.mutable_secrets()->insert(command.secrets.begin(), command.secrets.end());
+  for (const auto& [key, path] : command.secret_files) {
+    (*request.mutable_secrets())[key] = read_secret_file(key, path);
+  }
   return request;
 }
 

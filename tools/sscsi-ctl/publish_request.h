@@ -25,7 +25,8 @@ std::string service_account_tokens_json(const std::map<std::string, std::string>
                                         std::chrono::system_clock::time_point now);
 
 // readonly, a mount capability (SINGLE_NODE_READER_ONLY), volume_context with the SPC name, the
-// pod keys, ephemeral=true and (with --token) the tokens, and `secrets` from --secret.
+// pod keys, ephemeral=true and (with --token) the tokens, and `secrets` from --secret and
+// --secret-file. Throws std::runtime_error naming a token or secret file that cannot be read.
 ::csi::v1::NodePublishVolumeRequest make_publish_request(const PublishCommand& command,
                                                          std::chrono::system_clock::time_point now);
 

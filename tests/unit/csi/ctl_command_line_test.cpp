@@ -68,6 +68,8 @@ TEST(CsiCtlCommandLine, PublishTakesEveryOption) {
                                      "clientid=abc",
                                      "--secret",
                                      "clientsecret=x=y",
+                                     "--secret-file",
+                                     "tenantid=/run/tenant",
                                      "--token",
                                      "api://AzureADTokenExchange=/run/token",
                                      "--show"});
@@ -81,6 +83,8 @@ TEST(CsiCtlCommandLine, PublishTakesEveryOption) {
   EXPECT_EQ(publish.volume_id, "vol-7");
   EXPECT_EQ(publish.secrets,
             (std::map<std::string, std::string>{{"clientid", "abc"}, {"clientsecret", "x=y"}}));
+  EXPECT_EQ(publish.secret_files,
+            (std::map<std::string, std::string>{{"tenantid", "/run/tenant"}}));
   EXPECT_EQ(publish.token_files,
             (std::map<std::string, std::string>{{"api://AzureADTokenExchange", "/run/token"}}));
   EXPECT_TRUE(publish.show_contents);
@@ -94,6 +98,7 @@ TEST(CsiCtlCommandLine, PublishDefaultsAndRelativeTarget) {
   EXPECT_EQ(publish.service_account, "default");
   EXPECT_FALSE(publish.volume_id.has_value());
   EXPECT_TRUE(publish.secrets.empty());
+  EXPECT_TRUE(publish.secret_files.empty());
   EXPECT_TRUE(publish.token_files.empty());
   EXPECT_FALSE(publish.show_contents);
 }
@@ -117,7 +122,8 @@ TEST(CsiCtlCommandLine, HelpIsAnAnswerNotAnError) {
 }
 
 TEST(CsiCtlCommandLine, UsageErrorsSayWhatIsWrong) {
-  EXPECT_EQ(usage_error({}), "no command given; expected probe, info, publish, unpublish or refresh");
+  EXPECT_EQ(usage_error({}),
+            "no command given; expected probe, info, publish, unpublish or refresh");
   EXPECT_EQ(usage_error({"mount"}),
             "unknown command \"mount\"; expected probe, info, publish, unpublish or refresh");
   EXPECT_EQ(usage_error({"unpublish"}), "the option '--target' is required but missing");
@@ -138,6 +144,12 @@ TEST(CsiCtlCommandLine, MalformedSecretIsRefusedWithoutEchoingIt) {
   EXPECT_EQ(usage_error({"publish", "--target", "/t", "--spc", "s", "--namespace", "n", "--pod",
                          "p", "--pod-uid", "u", "--secret", "k=1", "--secret", "k=2"}),
             "--secret: k is given twice");
+  EXPECT_EQ(usage_error({"publish", "--target", "/t", "--spc", "s", "--namespace", "n", "--pod",
+                         "p", "--pod-uid", "u", "--secret", "k=1", "--secret-file", "k=/f"}),
+            "--secret-file: k is also given with --secret");
+  EXPECT_EQ(usage_error({"publish", "--target", "/t", "--spc", "s", "--namespace", "n", "--pod",
+                         "p", "--pod-uid", "u", "--secret-file", "/f"}),
+            "--secret-file needs the form KEY=FILE");
   EXPECT_EQ(usage_error({"publish", "--target", "/t", "--spc", "s", "--namespace", "n", "--pod",
                          "p", "--pod-uid", "u", "--token", "=file"}),
             "--token needs the form AUDIENCE=FILE");

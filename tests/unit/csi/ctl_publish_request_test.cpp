@@ -97,6 +97,37 @@ TEST(CsiCtlRequest, PublishRequestLooksLikeTheKubelets) {
   EXPECT_EQ(make_publish_request(command, std::chrono::system_clock::now()).volume_id(), "given");
 }
 
+TEST(CsiCtlRequest, SecretFilesAreReadWithoutTheirTrailingLineBreaks) {
+  TempDir dir;
+  std::ofstream(dir.path() / "secret", std::ios::binary) << " two\nlines \r\n\n";
+  std::ofstream(dir.path() / "empty");
+  PublishCommand command;
+  command.target = "/t";
+  command.secrets = {{"clientid", "abc"}};
+  command.secret_files = {{"clientsecret", (dir.path() / "secret").string()},
+                          {"blank", (dir.path() / "empty").string()}};
+  const auto request = make_publish_request(command, std::chrono::system_clock::now());
+  const std::map<std::string, std::string> secrets(request.secrets().begin(),
+                                                   request.secrets().end());
+  EXPECT_EQ(secrets, (std::map<std::string, std::string>{
+                         {"clientid", "abc"}, {"clientsecret", " two\nlines "}, {"blank", ""}}));
+}
+
+TEST(CsiCtlRequest, AnUnreadableSecretFileIsNamedAndItsValueNotRead) {
+  TempDir dir;
+  PublishCommand command;
+  command.target = "/t";
+  const std::string missing = (dir.path() / "missing").string();
+  command.secret_files = {{"clientsecret", missing}};
+  try {
+    make_publish_request(command, std::chrono::system_clock::now());
+    FAIL() << "accepted a missing file";
+  } catch (const std::runtime_error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "--secret-file clientsecret=" + missing + ": cannot open the secret file");
+  }
+}
+
 TEST(CsiCtlRequest, UnpublishRequestUsesTheSameDefaultVolumeId) {
   UnpublishCommand command;
   command.target = "/t";

@@ -99,11 +99,13 @@ TEST_F(CsiCtlRun, PublishSendsSecretsAndTokensAsTheKubeletDoes) {
   publisher_.on_publish(
       [](const publish::PublishRequest& request) { fs::create_directories(request.target_path); });
   std::ofstream(dir_.path() / "token") << "jwt-value\n";
+  std::ofstream(dir_.path() / "client-secret") << "s3cr3t\n";
   auto args = publish_args();
-  for (const std::string& extra :
-       std::vector<std::string>{"--secret", "clientid=abc", "--token",
-                                "api://AzureADTokenExchange=" + (dir_.path() / "token").string(),
-                                "--service-account", "web"}) {
+  for (const std::string& extra : std::vector<std::string>{
+           "--secret", "clientid=abc", "--secret-file",
+           "clientsecret=" + (dir_.path() / "client-secret").string(), "--token",
+           "api://AzureADTokenExchange=" + (dir_.path() / "token").string(), "--service-account",
+           "web"}) {
     args.push_back(extra);
   }
   const Result result = run(args);
@@ -112,7 +114,8 @@ TEST_F(CsiCtlRun, PublishSendsSecretsAndTokensAsTheKubeletDoes) {
 
   ASSERT_EQ(publisher_.published().size(), 1u);
   const publish::PublishRequest request = publisher_.published()[0];
-  EXPECT_EQ(request.secrets, (std::map<std::string, std::string>{{"clientid", "abc"}}));
+  EXPECT_EQ(request.secrets,
+            (std::map<std::string, std::string>{{"clientid", "abc"}, {"clientsecret", "s3cr3t"}}));
   EXPECT_EQ(request.volume_context.at(std::string(keys::kServiceAccountName)), "web");
   EXPECT_EQ(request.volume_context.at(std::string(keys::kEphemeral)), "true");
   const auto tokens =
