@@ -133,10 +133,12 @@ std::vector<SecretProviderClass> parse_spc_yaml(const std::string& text,
 SpcFileSource::SpcFileSource(std::filesystem::path directory) : directory_(std::move(directory)) {}
 
 void SpcFileSource::refresh_locked() {
-  // Whoever may write the directory may add classes to it.
+  // Whoever may write the directory, or one above it, may add classes to it.
   struct stat status {};
   if (::stat(directory_.c_str(), &status) == 0) {
-    if (const auto problem = mount::ownership_problem(status)) {
+    auto problem = mount::ownership_problem(status);
+    if (!problem) problem = mount::ancestor_problem(directory_);
+    if (problem) {
       throw std::runtime_error(fmt::format("--spc-dir {} {}", directory_.string(), *problem));
     }
   }

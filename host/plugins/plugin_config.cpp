@@ -72,6 +72,7 @@ Outcome<std::string> read_plugin_config(const std::filesystem::path& file) {
   // The configuration decides where the plugin sends credentials (endpoints, connectTo, caFile):
   // whoever may change it could redirect tokens, so it is held to the plugins' own rules.
   if (const auto problem = mount::ownership_problem(status)) return refused(*problem);
+  if (const auto problem = mount::ancestor_problem(file)) return refused(*problem);
   std::string text;
   WipeOnExit wipe_text{text};
   text.resize(kMaxPluginConfigBytes + 1);

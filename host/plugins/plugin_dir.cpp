@@ -59,16 +59,17 @@ std::optional<std::string> expand_origin(const std::string& entry) {
 }
 
 // Whoever may write `dir`, or create it (then the nearest existing directory above it counts),
-// could put libraries there for the linker to find.
+// or replace a directory above it, could put libraries there for the linker to find.
 std::optional<std::string> search_directory_problem(const std::filesystem::path& dir) {
   for (std::filesystem::path at = dir;; at = at.parent_path()) {
     struct stat status {};
     if (::stat(at.c_str(), &status) == 0) {
-      const auto problem = mount::ownership_problem(status);
-      if (!problem) return std::nullopt;
-      if (at == dir) return *problem;
-      return fmt::format("does not exist, and {}, where it could be created, {}", at.string(),
-                         *problem);
+      if (const auto problem = mount::ownership_problem(status)) {
+        if (at == dir) return *problem;
+        return fmt::format("does not exist, and {}, where it could be created, {}", at.string(),
+                           *problem);
+      }
+      return mount::ancestor_problem(at);
     }
     if (errno != ENOENT && errno != ENOTDIR) {
       return fmt::format("cannot be examined: {}", errno_text(errno));
@@ -135,6 +136,7 @@ PluginDirectory::PluginDirectory(std::filesystem::path path) : path_(std::move(p
   }
   if (!S_ISDIR(status.st_mode)) throw fail("was replaced while being checked");
   if (const auto problem = mount::ownership_problem(status)) throw fail(*problem);
+  if (const auto problem = mount::ancestor_problem(path_)) throw fail(*problem);
   std::error_code error;
   real_path_ = std::filesystem::canonical(path_, error);
   if (error) throw fail(fmt::format("cannot be resolved: {}", error.message()));

@@ -355,6 +355,18 @@ TEST_F(AppConfigFileTest, AFileOthersMayWriteOrOwnIsRefused) {
   parse_ok({"--config", file});  // the same file, once fixed
 }
 
+TEST_F(AppConfigFileTest, AFileInADirectoryOthersMayWriteIsRefused) {
+  const std::string file = write("v = 2\n");
+  ASSERT_EQ(chmod(dir_.c_str(), 0777), 0);
+  const EarlyExit exit = parse_exit({"--config", file});
+  EXPECT_EQ(exit.exit_code, kUsageExitCode);
+  EXPECT_EQ(exit.err, "sscsi-host: config file " + file + " is inside " + dir_.string() +
+                          ", which is world-writable (mode 0777); remove that permission (chmod "
+                          "o-w) (see sscsi-host --help)\n");
+  ASSERT_EQ(chmod(dir_.c_str(), 01777), 0);  // sticky, like /tmp: only the owner may rename
+  parse_ok({"--config", file});
+}
+
 TEST_F(AppConfigFileTest, AFifoIsRefusedWithoutBlocking) {
   const fs::path fifo = dir_ / "host.conf";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);

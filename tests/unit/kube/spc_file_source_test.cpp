@@ -200,6 +200,19 @@ TEST_F(SpcFileSourceTest, ADirectoryOthersMayWriteIsUnavailable) {
                 " is world-writable (mode 0777); remove that permission (chmod o-w)");
 }
 
+TEST_F(SpcFileSourceTest, ADirectoryInsideOneOthersMayWriteIsUnavailable) {
+  const std::filesystem::path inner = dir_ / "classes";
+  std::filesystem::create_directory(inner);
+  ASSERT_EQ(chmod(inner.c_str(), 0755), 0);
+  ASSERT_EQ(chmod(dir_.c_str(), 0775), 0);
+  SpcFileSource source(inner);
+  const SpcLookupError error = get_error(source, "team-a", "app-secrets");
+  EXPECT_EQ(error.kind, SpcLookupError::Kind::Unavailable);
+  EXPECT_EQ(error.message, "--spc-dir " + inner.string() + " is inside " + dir_.string() +
+                               ", which is group-writable (mode 0775); remove that permission "
+                               "(chmod g-w)");
+}
+
 TEST_F(SpcFileSourceTest, AFifoInTheDirectoryIsSkippedWithoutBlocking) {
   write("app.yaml", kFull);
   ASSERT_EQ(mkfifo((dir_ / "pipe.yaml").c_str(), 0644), 0);

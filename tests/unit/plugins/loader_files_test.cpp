@@ -82,6 +82,21 @@ TEST_F(PluginLoaderFiles, DirectoryOwnedByAnotherUserThrows) {
                         dir_.path().string()));
 }
 
+// Whoever may write a directory above the plugin directory could rename it away and put their
+// own in its place.
+TEST_F(PluginLoaderFiles, ADirectoryAboveOthersMayWriteThrows) {
+  const fs::path above = dir_.path() / "above";
+  const fs::path plugins = above / "plugins";
+  fs::create_directories(plugins);
+  fs::permissions(above, fs::perms(0775));
+  EXPECT_EQ(load_error({plugins, {}}),
+            fmt::format("plugin directory {} is inside {}, which is group-writable (mode 0775); "
+                        "remove that permission (chmod g-w)",
+                        plugins.string(), above.string()));
+  fs::permissions(above, fs::perms(01777));  // sticky, like /tmp: only the owner may rename
+  EXPECT_EQ(load_error({plugins, {}}), "no exception");
+}
+
 TEST_F(PluginLoaderFiles, EmptyDirectoryLoadsNothing) {
   const LoadReport report = load();
   EXPECT_TRUE(report.loaded.empty());
@@ -298,6 +313,20 @@ TEST_F(PluginLoaderFiles, AMissingSearchDirectoryOthersCouldCreateIsRefused) {
                       "has the library search path entry \"/tmp/sscsi-no-such-dir/lib\", which "
                       "does not exist, and /tmp, where it could be created, is world-writable "
                       "(mode 1777); remove that permission (chmod o-w)");
+}
+
+TEST_F(PluginLoaderFiles, ASearchDirectoryBelowOneOthersMayWriteIsRefused) {
+  const fs::path above = "/tmp/sscsi-open-above";
+  fs::remove_all(above);
+  fs::create_directories(above / "lib");
+  fs::permissions(above, fs::perms(0777));
+  const fs::path file = dir_.add_plugin("runpath_open_above");
+  const LoadReport report = load();
+  fs::remove_all(above);
+  expect_only_refusal(report, file,
+                      "has the library search path entry \"/tmp/sscsi-open-above/lib\", which "
+                      "is inside /tmp/sscsi-open-above, which is world-writable (mode 0777); "
+                      "remove that permission (chmod o-w)");
 }
 
 TEST_F(PluginLoaderFiles, ARelativeSearchPathIsRefused) {

@@ -58,6 +58,17 @@ TEST_F(PluginConfig, AFileOthersMayChangeIsRefused) {
   EXPECT_TRUE(read_plugin_config(file).ok());
 }
 
+TEST_F(PluginConfig, AFileInADirectoryOthersMayWriteIsRefused) {
+  const auto file = dir_.write_file("c.json", R"({"tenant": "t"})");
+  ASSERT_EQ(::chmod(dir_.path().c_str(), 0757), 0);
+  EXPECT_EQ(read_plugin_config(file).reason(),
+            fmt::format("config file {} is inside {}, which is world-writable (mode 0757); "
+                        "remove that permission (chmod o-w)",
+                        file.string(), dir_.path().string()));
+  ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
+  EXPECT_TRUE(read_plugin_config(file).ok());
+}
+
 TEST_F(PluginConfig, EmptyFile) {
   const auto file = dir_.write_file("c.json", "");
   EXPECT_EQ(read_plugin_config(file).reason(),
