@@ -210,7 +210,7 @@ def check_daemonset(docs, entry, context):
     registrar = r.container(daemonset, r.REGISTRAR_CONTAINER)
     problems += check_privileges(daemonset, host, registrar)
     problems += check_host_args(docs, daemonset, host, registrar, context)
-    problems += check_ports_and_probes(host)
+    problems += check_ports_and_probes(host, pod.get("hostNetwork") is True)
     for item in (host, registrar):
         resources = item.get("resources") or {}
         requests = resources.get("requests") or {}
@@ -374,7 +374,15 @@ def named_port(container_spec, name):
     return None
 
 
-def check_ports_and_probes(host):
+def address_host(address):
+    """The host of HOST:PORT or [IPV6]:PORT ("" for :PORT)."""
+    return re.sub(r":[0-9]*$", "", address or "").strip("[]")
+
+
+def check_ports_and_probes(host, host_network):
+    """Ports follow the flags; the probes GET /healthz where the host serves it. On the node's
+    network /healthz stays on the loopback (SECURITY.md section 2): the kubelet's probes run in
+    the node's network namespace and reach it there, nobody else does."""
     problems = []
     who = f"container {r.HOST_CONTAINER}"
     args = host.get("args") or []
@@ -388,12 +396,20 @@ def check_ports_and_probes(host):
             problems.append(f"{who}: --{flag}={value} listens on port {r.address_port(value)}, "
                             f"but containerPort {port_name} is {named_port(host, port_name)}")
     health = named_port(host, "healthz")
+    health_host = address_host(r.arg_value(args, "health-addr"))
+    if host_network and health_host not in ("127.0.0.1", "::1", "localhost"):
+        problems.append(f"{who}: with hostNetwork, --health-addr must be on the loopback "
+                        f"(127.0.0.1:PORT), not {health_host or 'every address'!r}: /healthz "
+                        "would be open to the network")
     for probe_name in ("livenessProbe", "readinessProbe"):
         probe = (host.get(probe_name) or {}).get("httpGet") or {}
         port = probe.get("port")
         if probe.get("path") != "/healthz" or port not in ("healthz", health):
             problems.append(f"{who}: {probe_name} must GET /healthz on the healthz port, not "
                             f"{probe.get('path')!r} on {port!r}")
+        if health_host not in ("", "0.0.0.0", "::") and probe.get("host") != health_host:
+            problems.append(f"{who}: {probe_name} must GET host {health_host!r}, where "
+                            f"--health-addr listens, not {probe.get('host') or 'the pod IP'!r}")
     return problems
 
 

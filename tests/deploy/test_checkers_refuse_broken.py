@@ -197,6 +197,14 @@ class Invariants(unittest.TestCase):
         self.broken("chart-default", lambda d: host(d)["readinessProbe"]["httpGet"].update(
             port="metrics"), "readinessProbe must GET /healthz")
 
+    def test_health_on_every_address(self):
+        self.broken("manifests", lambda d: set_arg(d, "health-addr", ":9808"),
+                    "--health-addr must be on the loopback")
+
+    def test_probe_not_on_the_loopback(self):
+        self.broken("chart-default", lambda d: host(d)["livenessProbe"]["httpGet"].pop("host"),
+                    "livenessProbe must GET host '127.0.0.1'")
+
     def test_plugin_config_not_in_configmap(self):
         self.broken("manifests", lambda d: set_arg(d, "plugin-config",
                                                    "azure=/etc/sscsi/plugins/azure-prod.json"),
