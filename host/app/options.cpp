@@ -86,7 +86,9 @@ Descriptions make_descriptions() {
     ("v,v", text()->value_name("N")->default_value(std::to_string(defaults.verbosity)),
      "log verbosity 0-5, klog style: 0-1 info, 2-4 debug, 5 trace")
     ("plugin-dir", text()->value_name("DIR")->default_value(defaults.plugin_dir.string()),
-     "directory of provider plugins (*.so), owned by root and not group/world-writable")
+     "directory of provider plugins (*.so); it, its plugins and every directory above it must be "
+     "owned by root (or this user) and not be group/world-writable (a sticky directory above is "
+     "fine)")
     ("plugin-config", list()->value_name("NAME=FILE"),
      "JSON configuration FILE for provider NAME; repeat for several providers; a NAME on the "
      "command line replaces the same NAME from --config (default: none)")

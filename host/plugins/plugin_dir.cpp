@@ -69,7 +69,11 @@ std::optional<std::string> search_directory_problem(const std::filesystem::path&
         return fmt::format("does not exist, and {}, where it could be created, {}", at.string(),
                            *problem);
       }
-      return mount::ancestor_problem(at);
+      const auto problem = mount::ancestor_problem(at);
+      if (problem && at != dir) {
+        return fmt::format("does not exist, and {} {}", at.string(), *problem);
+      }
+      return problem;
     }
     if (errno != ENOENT && errno != ENOTDIR) {
       return fmt::format("cannot be examined: {}", errno_text(errno));

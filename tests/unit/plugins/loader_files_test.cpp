@@ -318,15 +318,31 @@ TEST_F(PluginLoaderFiles, AMissingSearchDirectoryOthersCouldCreateIsRefused) {
 TEST_F(PluginLoaderFiles, ASearchDirectoryBelowOneOthersMayWriteIsRefused) {
   const fs::path above = "/tmp/sscsi-open-above";
   fs::remove_all(above);
-  fs::create_directories(above / "lib");
+  fs::create_directories(above / "sub" / "lib");
   fs::permissions(above, fs::perms(0777));
   const fs::path file = dir_.add_plugin("runpath_open_above");
   const LoadReport report = load();
   fs::remove_all(above);
   expect_only_refusal(report, file,
-                      "has the library search path entry \"/tmp/sscsi-open-above/lib\", which "
-                      "is inside /tmp/sscsi-open-above, which is world-writable (mode 0777); "
-                      "remove that permission (chmod o-w)");
+                      "has the library search path entry \"/tmp/sscsi-open-above/sub/lib\", "
+                      "which is inside /tmp/sscsi-open-above, which is world-writable (mode "
+                      "0777); remove that permission (chmod o-w)");
+}
+
+// Whoever may replace sub/ may create lib/ in the new one.
+TEST_F(PluginLoaderFiles, AMissingSearchDirectoryBelowOneOthersMayWriteIsRefused) {
+  const fs::path above = "/tmp/sscsi-open-above";
+  fs::remove_all(above);
+  fs::create_directories(above / "sub");
+  fs::permissions(above, fs::perms(0777));
+  const fs::path file = dir_.add_plugin("runpath_open_above");
+  const LoadReport report = load();
+  fs::remove_all(above);
+  expect_only_refusal(report, file,
+                      "has the library search path entry \"/tmp/sscsi-open-above/sub/lib\", "
+                      "which does not exist, and /tmp/sscsi-open-above/sub is inside "
+                      "/tmp/sscsi-open-above, which is world-writable (mode 0777); remove that "
+                      "permission (chmod o-w)");
 }
 
 TEST_F(PluginLoaderFiles, ARelativeSearchPathIsRefused) {
