@@ -15,6 +15,7 @@
 #include <random>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include "test_support.h"
 
@@ -23,7 +24,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class PluginLoaderFiles : public LoaderTest {};
+class PluginLoaderFiles : public LoaderTest {
+ protected:
+  // Loads the runpath_open_above plugin (search path /tmp/sscsi-open-above/sub/lib) with
+  // /tmp/sscsi-open-above world-writable, without the sticky bit, and `inside` created in it.
+  // Returns the report and the plugin's path.
+  std::pair<LoadReport, fs::path> load_with_open_above(const fs::path& inside) {
+    const fs::path above = "/tmp/sscsi-open-above";
+    fs::remove_all(above);
+    fs::create_directories(above / inside);
+    fs::permissions(above, fs::perms(0777));
+    const fs::path plugin = dir_.add_plugin("runpath_open_above");
+    LoadReport report = load();
+    fs::remove_all(above);
+    return {std::move(report), plugin};
+  }
+};
 
 std::string load_error(const LoaderOptions& options) {
   metrics::Registry metrics;
@@ -316,13 +332,7 @@ TEST_F(PluginLoaderFiles, AMissingSearchDirectoryOthersCouldCreateIsRefused) {
 }
 
 TEST_F(PluginLoaderFiles, ASearchDirectoryBelowOneOthersMayWriteIsRefused) {
-  const fs::path above = "/tmp/sscsi-open-above";
-  fs::remove_all(above);
-  fs::create_directories(above / "sub" / "lib");
-  fs::permissions(above, fs::perms(0777));
-  const fs::path file = dir_.add_plugin("runpath_open_above");
-  const LoadReport report = load();
-  fs::remove_all(above);
+  const auto [report, file] = load_with_open_above("sub/lib");
   expect_only_refusal(report, file,
                       "has the library search path entry \"/tmp/sscsi-open-above/sub/lib\", "
                       "which is inside /tmp/sscsi-open-above, which is world-writable (mode "
@@ -331,13 +341,7 @@ TEST_F(PluginLoaderFiles, ASearchDirectoryBelowOneOthersMayWriteIsRefused) {
 
 // Whoever may replace sub/ may create lib/ in the new one.
 TEST_F(PluginLoaderFiles, AMissingSearchDirectoryBelowOneOthersMayWriteIsRefused) {
-  const fs::path above = "/tmp/sscsi-open-above";
-  fs::remove_all(above);
-  fs::create_directories(above / "sub");
-  fs::permissions(above, fs::perms(0777));
-  const fs::path file = dir_.add_plugin("runpath_open_above");
-  const LoadReport report = load();
-  fs::remove_all(above);
+  const auto [report, file] = load_with_open_above("sub");
   expect_only_refusal(report, file,
                       "has the library search path entry \"/tmp/sscsi-open-above/sub/lib\", "
                       "which does not exist, and /tmp/sscsi-open-above/sub is inside "
