@@ -374,11 +374,6 @@ def named_port(container_spec, name):
     return None
 
 
-def address_host(address):
-    """The host of HOST:PORT or [IPV6]:PORT ("" for :PORT)."""
-    return re.sub(r":[0-9]*$", "", address or "").strip("[]")
-
-
 def check_ports_and_probes(host, host_network):
     """Ports follow the flags; the probes GET /healthz where the host serves it. On the node's
     network /healthz stays on the loopback (SECURITY.md section 2): the kubelet's probes run in
@@ -396,7 +391,7 @@ def check_ports_and_probes(host, host_network):
             problems.append(f"{who}: --{flag}={value} listens on port {r.address_port(value)}, "
                             f"but containerPort {port_name} is {named_port(host, port_name)}")
     health = named_port(host, "healthz")
-    health_host = address_host(r.arg_value(args, "health-addr"))
+    health_host = r.address_host(r.arg_value(args, "health-addr"))
     if host_network and health_host not in ("127.0.0.1", "::1", "localhost"):
         problems.append(f"{who}: with hostNetwork, --health-addr must be on the loopback "
                         f"(127.0.0.1:PORT), not {health_host or 'every address'!r}: /healthz "

@@ -119,6 +119,11 @@ def address_port(address):
     return int(match.group(1)) if match else None
 
 
+def address_host(address):
+    """The host of HOST:PORT or [IPV6]:PORT, without brackets ("" for :PORT)."""
+    return re.sub(r":[0-9]*$", "", address or "").strip("[]")
+
+
 _HELP_OPTION = re.compile(r"^  (-{1,2}[a-z][a-z0-9-]*)(?: \[ (--[a-z][a-z0-9-]*) \])?")
 
 
